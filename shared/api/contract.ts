@@ -1,0 +1,109 @@
+// The one API contract between renderer and core. Both transports (Electron IPC and the web host)
+// bind this table generically and validate every input against its schema before the core runs.
+import { z } from 'zod'
+import type { AppStatus, Cached, ConnectionInfo, TestConnectionResult, UserProfile } from './types'
+
+/** A method: its input schema, and (as a phantom type) its output. */
+export interface MethodDef<I extends z.ZodType, O> {
+  input: I
+  /** Marks calls that change data on a server, so the UI can guard them on production connections. */
+  mutates?: boolean
+  readonly __output?: O
+}
+function method<O>() {
+  return <I extends z.ZodType>(input: I, opts: { mutates?: boolean } = {}): MethodDef<I, O> => ({ input, ...opts })
+}
+
+const empty = z.object({}).strict()
+const id = z.string().min(1, 'is required').max(200)
+
+const httpUrl = (label: string) =>
+  z
+    .string()
+    .trim()
+    .max(2048)
+    .refine((v) => /^https?:\/\/[^\s/?#@]+(:\d{1,5})?([/?#][^\s]*)?$/i.test(v), `${label} must be an http:// or https:// URL`)
+
+const optionalUrl = (label: string) => z.union([z.literal(''), httpUrl(label)]).default('')
+
+export const connectionInput = z
+  .object({
+    name: z.string().trim().min(1, 'Name is required').max(100, 'Name must be at most 100 characters'),
+    apiUrl: httpUrl('API server URL'),
+    webUrl: optionalUrl('Web server URL'),
+    filesUrl: optionalUrl('Files server URL'),
+    accessKey: z.string().trim().min(1, 'Access key is required').max(200),
+    /** Omit on update to keep the stored secret. */
+    secretKey: z.string().min(1, 'Secret key is required').max(500).optional(),
+    production: z.boolean().default(false),
+    verifyTls: z.boolean().default(true),
+    caFile: z.string().trim().max(4096).nullable().default(null)
+  })
+  .strict()
+export type ConnectionInput = z.input<typeof connectionInput>
+
+export const methods = {
+  'app.status': method<AppStatus>()(empty),
+  'app.reconnect': method<AppStatus>()(empty),
+
+  'connections.list': method<ConnectionInfo[]>()(empty),
+  'connections.create': method<ConnectionInfo>()(connectionInput.extend({ activate: z.boolean().default(true) })),
+  'connections.update': method<ConnectionInfo>()(z.object({ id, patch: connectionInput.partial() }).strict()),
+  'connections.delete': method<{ deleted: boolean }>()(z.object({ id }).strict()),
+  'connections.activate': method<AppStatus>()(z.object({ id }).strict()),
+  /** Test a saved connection (by id) or an unsaved form (draft, which must carry its secret). */
+  'connections.test': method<TestConnectionResult>()(
+    z.union([z.object({ id }).strict(), z.object({ draft: connectionInput }).strict()])
+  ),
+
+  'profile.get': method<Cached<UserProfile>>()(z.object({ refresh: z.boolean().default(false) }).strict()),
+  'profile.rename': method<Cached<UserProfile>>()(
+    z
+      .object({
+        name: z
+          .string()
+          .trim()
+          .min(1, 'Name cannot be empty')
+          .max(256, 'Name must be at most 256 characters')
+      })
+      .strict(),
+    { mutates: true }
+  )
+} satisfies Record<string, MethodDef<z.ZodType, unknown>>
+
+export type Methods = typeof methods
+export type MethodName = keyof Methods
+export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
+export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>
+export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['__output']>
+
+/** Events the core pushes to every renderer. */
+export interface Events {
+  status: AppStatus
+  /** Cached data changed: stores whose kind is listed should reload. */
+  'cache.changed': { connectionId: string; kinds: string[] }
+}
+export type EventName = keyof Events
+
+export const methodNames = Object.keys(methods) as MethodName[]
+export const eventNames: EventName[] = ['status', 'cache.changed']
+
+/** The handler table the core implements: one function per method. */
+export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> }
+
+/** Validate an input against the contract. Returns the parsed input or a typed error naming each field. */
+export function validateInput<M extends MethodName>(
+  name: M,
+  input: unknown
+): { ok: true; value: MethodParsedInput<M> } | { ok: false; error: { code: 'invalid_input'; message: string; details: { issues: { path: string; message: string }[] } } } {
+  const def = methods[name] as MethodDef<z.ZodType, unknown>
+  const r = def.input.safeParse(input ?? {})
+  if (r.success) return { ok: true, value: r.data as MethodParsedInput<M> }
+  const issues = r.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }))
+  const message = issues.map((i) => (i.path ? `${i.path}: ${i.message}` : i.message)).join('; ')
+  return { ok: false, error: { code: 'invalid_input', message: `Invalid input for ${name}: ${message}`, details: { issues } } }
+}
+
+export function isMethodName(name: string): name is MethodName {
+  return Object.prototype.hasOwnProperty.call(methods, name)
+}
