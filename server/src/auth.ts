@@ -1,0 +1,81 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import { errors } from './errors'
+import type { AuthInfo, Identity } from './endpoint'
+import { verifyJwt } from './jwt'
+import type { Store } from './store'
+
+export const COOKIE_NAME = 'clearml_token_basic'
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const v = headers[`x-clearml-${name}`] ?? headers[`x-trains-${name}`]
+  return Array.isArray(v) ? v[0] : v
+}
+export { header as clearmlHeader }
+
+function cookieToken(headers: IncomingHttpHeaders): string | undefined {
+  for (const part of (headers.cookie ?? '').split(';')) {
+    const [k, ...rest] = part.trim().split('=')
+    if (k === COOKIE_NAME && rest.length) return rest.join('=')
+  }
+  return undefined
+}
+
+export function identityOf(store: Store, userId: string, role?: string): Identity | undefined {
+  const user = store.user(userId)
+  if (!user) return undefined
+  const company = store.company(user.company)
+  return { user: user.id, company: user.company, role: role ?? user.role, user_name: user.name, company_name: company?.name ?? '' }
+}
+
+/**
+ * Authenticates a call (clearml-api.md §1.4). Returns undefined when no credentials were sent;
+ * throws the matching 401 otherwise.
+ */
+export function authenticate(
+  store: Store, secret: string, headers: IncomingHttpHeaders, remoteIp: string | undefined
+): { identity: Identity; auth: AuthInfo } | undefined {
+  let authz = headers.authorization
+  if (!authz) {
+    const cookie = cookieToken(headers)
+    if (!cookie) return undefined
+    authz = `Bearer ${cookie}`
+  }
+  const space = authz.indexOf(' ')
+  const scheme = (space < 0 ? authz : authz.slice(0, space)).toLowerCase()
+  const value = space < 0 ? '' : authz.slice(space + 1).trim()
+
+  if (scheme === 'basic') {
+    let decoded: string
+    try {
+      decoded = Buffer.from(value, 'base64').toString('utf8')
+    } catch {
+      throw errors.badCredentials()
+    }
+    const colon = decoded.indexOf(':')
+    if (!value || colon < 0) throw errors.badCredentials()
+    const accessKey = decoded.slice(0, colon)
+    const secretKey = decoded.slice(colon + 1)
+    const cred = store.credential(accessKey)
+    if (!cred || cred.secret_key !== secretKey) throw errors.invalidCredentials('failed to locate provided credentials')
+    const identity = identityOf(store, cred.user_id)
+    if (!identity) throw errors.invalidCredentials('failed to locate provided credentials')
+    const fwd = headers['x-real-ip'] ?? headers['x-forwarded-for']
+    const from = header(headers, 'worker') ?? (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
+    store.touchCredential(accessKey, from)
+    return { identity, auth: { kind: 'basic', accessKey } }
+  }
+
+  if (scheme === 'bearer') {
+    if (!value) throw errors.invalidToken('missing token')
+    const payload = verifyJwt(value, secret)
+    const sessionId = typeof payload.session_id === 'string' ? payload.session_id : null
+    if (sessionId && store.isSessionRevoked(sessionId)) throw errors.invalidToken('Token revoked')
+    const claimed = payload.identity as Partial<Identity> | undefined
+    if (!claimed || typeof claimed.user !== 'string') throw errors.invalidToken('Invalid token payload')
+    const identity = identityOf(store, claimed.user, typeof claimed.role === 'string' ? claimed.role : undefined)
+    if (!identity || identity.company !== claimed.company) throw errors.invalidToken('Invalid user')
+    return { identity, auth: { kind: 'bearer', sessionId, exp: typeof payload.exp === 'number' ? payload.exp : null } }
+  }
+
+  throw errors.badAuthType()
+}

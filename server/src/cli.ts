@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util'
+import { type StartOptions, startServer } from './index'
+
+/**
+ * npm run server -- --port N --data DIR [--seed demo|none] [--feature-set basic|enterprise]
+ *                   [--latency MS] [--error-rate P] [--reset-rate P] [--host H] [--token-ttl SEC] [--quiet]
+ */
+
+const USAGE = `Usage: npm run server -- [--port N] [--data DIR] [--seed demo|none] [--feature-set basic|enterprise]
+                         [--latency MS] [--error-rate P] [--reset-rate P] [--host H] [--token-ttl SEC] [--quiet]`
+
+function fail(msg: string): never {
+  process.stderr.write(`${msg}\n${USAGE}\n`)
+  process.exit(2)
+}
+
+function num(name: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (!Number.isFinite(n)) fail(`--${name} expects a number, got "${v}"`)
+  return n
+}
+
+/** The "LOCAL PYTHON" snippet of the web app (clearml-api.md §4); no web/files server here, so web_server = api_server. */
+export function credentialsSnippet(url: string, accessKey: string, secretKey: string): string {
+  return [
+    'api {',
+    `  web_server: ${url}`,
+    `  api_server: ${url}`,
+    '  credentials {',
+    `    "access_key" = "${accessKey}"`,
+    `    "secret_key" = "${secretKey}"`,
+    '  }',
+    '}'
+  ].join('\n')
+}
+
+async function main(): Promise<void> {
+  let values
+  try {
+    ;({ values } = parseArgs({
+      options: {
+        port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' },
+        'feature-set': { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' },
+        'reset-rate': { type: 'string' }, 'token-ttl': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+      },
+      strict: true
+    }))
+  } catch (e) {
+    fail((e as Error).message)
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`)
+    return
+  }
+  const seed = values.seed ?? 'none'
+  if (seed !== 'demo' && seed !== 'none') fail(`--seed must be demo or none`)
+  const featureSet = values['feature-set'] ?? 'basic'
+  if (featureSet !== 'basic' && featureSet !== 'enterprise') fail(`--feature-set must be basic or enterprise`)
+  const opts: StartOptions = {
+    port: num('port', values.port) ?? 8008,
+    host: values.host,
+    dataDir: values.data,
+    seed,
+    featureSet,
+    tokenTtlSec: num('token-ttl', values['token-ttl']),
+    faults: { latencyMs: num('latency', values.latency), errorRate: num('error-rate', values['error-rate']), resetRate: num('reset-rate', values['reset-rate']) },
+    quiet: values.quiet
+  }
+  let server
+  try {
+    server = await startServer(opts)
+  } catch (e) {
+    fail(`cannot start: ${(e as Error).message}`)
+  }
+  const out: string[] = [`ClearML reference server listening on ${server.url}`]
+  if (!values.data) out.push('(no --data given: using a temporary data dir, deleted on exit)')
+  if (featureSet === 'enterprise') out.push('feature set: enterprise (users.get_vaults / add_or_update_vault / delete_vaults enabled)')
+  if (seed === 'demo' && server.seed) {
+    const { admin } = server.seed
+    out.push('', `Demo admin "${admin.name}":`, `  access key: ${admin.accessKey}`, `  secret key: ${admin.secretKey}`, '',
+      'clearml.conf snippet:', credentialsSnippet(server.url, admin.accessKey, admin.secretKey), '')
+  }
+  process.stdout.write(out.join('\n') + '\n')
+
+  let stopping = false
+  const stop = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    process.stderr.write(`received ${signal}, shutting down\n`)
+    server.close().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+void main()

@@ -1,0 +1,134 @@
+import { createServer } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { type FaultOptions, createApp } from './app'
+import { identityOf } from './auth'
+import { API_VERSION, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerCore } from './endpoint'
+import { signJwt } from './jwt'
+import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
+import { Store } from './store'
+import { authEndpoints } from './services/auth'
+import { miscEndpoints } from './services/misc'
+import { userEndpoints } from './services/users'
+import { vaultEndpoints } from './services/vaults'
+
+export type { FaultOptions } from './app'
+export type { SeedInfo } from './seed'
+export { API_VERSION, SERVER_VERSION } from './endpoint'
+
+export interface StartOptions {
+  port?: number
+  host?: string
+  dataDir?: string
+  seed?: 'demo' | 'none'
+  featureSet?: 'basic' | 'enterprise'
+  tokenTtlSec?: number
+  faults?: FaultOptions
+  quiet?: boolean
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  seed?: SeedInfo
+  setFaults(f: FaultOptions): void
+  close(): Promise<void>
+  issueToken(userId: string, ttlSec: number): string
+}
+
+const DEFAULT_TTL_SEC = 30 * 24 * 3600
+
+function checkFaults(f: FaultOptions): FaultOptions {
+  for (const k of ['errorRate', 'resetRate'] as const) {
+    const v = f[k]
+    if (v !== undefined && !(v >= 0 && v <= 1)) throw new RangeError(`faults.${k} must be within 0..1, got ${v}`)
+  }
+  if (f.latencyMs !== undefined && !(f.latencyMs >= 0)) throw new RangeError(`faults.latencyMs must be >= 0, got ${f.latencyMs}`)
+  return { ...f }
+}
+
+/**
+ * Starts the ClearML-compatible reference server (demo/test only). Defaults: random port on 127.0.0.1,
+ * a temporary data dir (deleted on close), seed 'demo', feature set 'basic', tokens valid 30 days.
+ */
+export async function startServer(opts: StartOptions = {}): Promise<RunningServer> {
+  const tokenTtlSec = opts.tokenTtlSec ?? DEFAULT_TTL_SEC
+  if (!(tokenTtlSec > 360)) throw new RangeError(`tokenTtlSec must be > 360 (clients re-login when fewer remain), got ${tokenTtlSec}`)
+  let faults = checkFaults(opts.faults ?? {})
+  const featureSet = opts.featureSet ?? 'basic'
+  const host = opts.host ?? '127.0.0.1'
+  const tempDir = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'clearml-ref-'))
+  const dataDir = opts.dataDir ?? tempDir!
+  mkdirSync(dataDir, { recursive: true })
+
+  const store = new Store(dataDir)
+  const log = opts.quiet ? undefined : (line: string) => process.stderr.write(`[clearml-ref] ${line}\n`)
+  try {
+    if ((opts.seed ?? 'demo') === 'demo') seedDemo(store)
+  } catch (e) {
+    store.close()
+    throw e
+  }
+  const tokenSecret = store.tokenSecret()
+
+  const core: ServerCore = {
+    store, featureSet, tokenTtlSec,
+    issueToken(identity: Identity, ttlSec: number) {
+      const iat = Math.floor(Date.now() / 1000)
+      return signJwt({
+        identity, iat, exp: iat + ttlSec, session_id: randomUUID().replaceAll('-', ''), env: 'reference',
+        api_version: API_VERSION, server_version: SERVER_VERSION, server_build: SERVER_BUILD, feature_set: featureSet
+      }, tokenSecret)
+    }
+  }
+
+  const endpoints: Endpoint[] = [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? vaultEndpoints : [])]
+  const handle = createApp({ core, endpoints, faults: () => faults, tokenSecret, log })
+
+  const sockets = new Set<Socket>()
+  const server = createServer((req, res) => void handle(req, res))
+  server.on('connection', (s) => {
+    sockets.add(s)
+    s.on('close', () => sockets.delete(s))
+  })
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(opts.port ?? 0, host, () => resolve())
+    })
+  } catch (e) {
+    store.close()
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+    throw e
+  }
+  const port = (server.address() as AddressInfo).port
+  const urlHost = host.includes(':') ? `[${host}]` : host
+
+  let closing: Promise<void> | undefined
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    seed: loadSeedInfo(store),
+    setFaults(f) {
+      faults = checkFaults(f)
+    },
+    issueToken(userId, ttlSec) {
+      const identity = identityOf(store, userId)
+      if (!identity) throw new Error(`unknown user ${userId}`)
+      return core.issueToken(identity, ttlSec)
+    },
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        for (const s of sockets) s.destroy()
+      }).then(() => {
+        store.close()
+        if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+      })
+      return closing
+    }
+  }
+}

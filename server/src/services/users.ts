@@ -1,0 +1,157 @@
+import { z } from 'zod'
+import { type Identity, empty, endpoint, requireIdentity, stringList } from '../endpoint'
+import { errors } from '../errors'
+import type { Store, UserRow } from '../store'
+
+/** users.* (clearml-api.md §2 "users"), without vaults (see vaults.ts). */
+
+type Json = Record<string, unknown>
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v)
+
+/** Drops null columns: the server leaves unset fields out rather than sending null. */
+function compact(o: Json): Json {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined))
+}
+
+function publicUser(u: UserRow): Json {
+  return compact({
+    id: u.id, company: u.company, name: u.name, given_name: u.given_name, family_name: u.family_name,
+    avatar: u.avatar, created: u.created, created_in_version: u.created_in_version
+  })
+}
+
+function sameCompanyUser(store: Store, identity: Identity, userId: string): UserRow {
+  const user = store.user(userId)
+  if (!user || user.company !== identity.company) throw errors.invalidUserId(undefined, { id: userId })
+  return user
+}
+
+function compareValues(a: unknown, b: unknown): number {
+  if (a === b) return 0
+  if (a === undefined || a === null) return -1
+  if (b === undefined || b === null) return 1
+  if (typeof a === 'number' && typeof b === 'number') return a - b
+  return String(a).localeCompare(String(b))
+}
+
+/** Rejects `$`-prefixed keys anywhere and `.` inside nested keys (API 2.33 rules). */
+function checkPreferenceKeys(value: unknown, path: string): void {
+  if (Array.isArray(value)) return value.forEach((v, i) => checkPreferenceKeys(v, `${path}[${i}]`))
+  if (!isObject(value)) return
+  for (const [k, v] of Object.entries(value)) {
+    if (k.startsWith('$')) throw errors.fieldsValue('preference keys cannot start with $', { key: `${path}.${k}` })
+    if (k.includes('.')) throw errors.fieldsValue('"." is allowed only in top-level preference keys', { key: `${path}.${k}` })
+    checkPreferenceKeys(v, `${path}.${k}`)
+  }
+}
+
+/** Each top-level key is a dot path that is created or replaced; the rest of the document is kept. */
+export function applyPreferences(current: Json, updates: Json): Json {
+  const next = structuredClone(current)
+  for (const [key, value] of Object.entries(updates)) {
+    if (key.startsWith('$')) throw errors.fieldsValue('preference keys cannot start with $', { key })
+    const path = key.split('.')
+    if (path.some((seg) => !seg)) throw errors.invalidPreferencesUpdate('empty path segment', { key })
+    if (path.some((seg) => seg.startsWith('$'))) throw errors.fieldsValue('preference keys cannot start with $', { key })
+    checkPreferenceKeys(value, key)
+    let cur = next
+    for (const seg of path.slice(0, -1)) {
+      if (cur[seg] === undefined) cur[seg] = {}
+      else if (!isObject(cur[seg])) throw errors.invalidPreferencesUpdate('path crosses a non-object value', { key })
+      cur = cur[seg] as Json
+    }
+    cur[path[path.length - 1]] = value
+  }
+  return next
+}
+
+const name = z.string().min(1).max(256)
+
+export const userEndpoints = [
+  endpoint({
+    name: 'users.get_current_user', minVersion: '2.1', auth: 'required',
+    schema: z.object({ get_supported_features: z.boolean().optional() }),
+    handler: (ctx) => {
+      const identity = requireIdentity(ctx)
+      const u = ctx.core.store.user(identity.user)
+      if (!u) throw errors.invalidUser('failed to get current user')
+      return {
+        user: compact({
+          id: u.id, name: u.name, given_name: u.given_name, family_name: u.family_name, avatar: u.avatar,
+          company: { id: identity.company, name: identity.company_name }, role: identity.role,
+          created: u.created, created_in_version: u.created_in_version
+        }),
+        getting_started: {},
+        settings: { max_download_items: 1000 }
+      }
+    }
+  }),
+  endpoint({
+    name: 'users.update', minVersion: '2.1', auth: 'required',
+    schema: z.object({
+      user: z.string().min(1), name: name.optional(), given_name: z.string().max(256).optional(),
+      family_name: z.string().max(256).optional(), avatar: z.string().optional()
+    }),
+    handler: (ctx) => {
+      const { store } = ctx.core
+      const user = sameCompanyUser(store, requireIdentity(ctx), ctx.data.user)
+      const fields: Record<string, string> = {}
+      for (const key of ['name', 'given_name', 'family_name'] as const) {
+        const v = ctx.data[key]
+        if (v !== undefined && v !== user[key]) fields[key] = v
+      }
+      store.updateUser(user.id, fields)
+      return { updated: Object.keys(fields).length ? 1 : 0, fields }
+    }
+  }),
+  endpoint({
+    name: 'users.get_all', minVersion: '2.1', auth: 'required',
+    schema: z.object({
+      name: z.string().optional(), id: stringList.optional(), only_fields: stringList.optional(),
+      page: z.number().int().min(0).optional(), page_size: z.number().int().min(1).optional(), order_by: stringList.optional()
+    }),
+    handler: (ctx) => {
+      const { name: pattern, id, only_fields, page, page_size, order_by } = ctx.data
+      let re: RegExp | undefined
+      if (pattern !== undefined) {
+        try {
+          re = new RegExp(pattern)
+        } catch {
+          throw errors.validation('invalid regular expression', { name: pattern })
+        }
+      }
+      let users = ctx.core.store.usersOfCompany(requireIdentity(ctx).company).map(publicUser)
+      if (re) users = users.filter((u) => re.test(String(u.name)))
+      if (id) users = users.filter((u) => id.includes(String(u.id)))
+      for (const field of [...(order_by ?? [])].reverse()) {
+        const desc = field.startsWith('-')
+        const key = field.replace(/^[-+]/, '')
+        users.sort((a, b) => (desc ? -1 : 1) * compareValues(a[key], b[key]))
+      }
+      if (page_size !== undefined) users = users.slice((page ?? 0) * page_size, ((page ?? 0) + 1) * page_size)
+      if (only_fields?.length) {
+        users = users.map((u) => Object.fromEntries(Object.entries(u).filter(([k]) => k === 'id' || only_fields.includes(k))))
+      }
+      return { users }
+    }
+  }),
+  endpoint({
+    name: 'users.get_preferences', minVersion: '2.1', auth: 'required', schema: empty,
+    handler: (ctx) => ({ preferences: JSON.parse(ctx.core.store.user(requireIdentity(ctx).user)?.preferences ?? '{}') })
+  }),
+  endpoint({
+    name: 'users.set_preferences', minVersion: '2.1', auth: 'required',
+    schema: z.object({ preferences: z.record(z.string(), z.unknown()), return_updated: z.boolean().default(true) }),
+    handler: (ctx) => {
+      const { store } = ctx.core
+      const userId = requireIdentity(ctx).user
+      return store.tx(() => {
+        const before = store.user(userId)?.preferences ?? '{}'
+        const next = JSON.stringify(applyPreferences(JSON.parse(before), ctx.data.preferences))
+        const updated = next !== before ? 1 : 0
+        if (updated) store.updateUser(userId, { preferences: next })
+        return { updated, fields: updated && ctx.data.return_updated ? { preferences: JSON.parse(next) } : {} }
+      })
+    }
+  })
+]

@@ -1,0 +1,199 @@
+import Database from 'better-sqlite3'
+import { randomBytes, randomInt, randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+
+/**
+ * SQLite persistence for the reference server. Demo/test only: secrets are stored in plain text.
+ * Migrations are ordered and applied once each (tracked in PRAGMA user_version), each in a transaction.
+ */
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   CREATE TABLE companies (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
+   CREATE TABLE users (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL,
+     given_name TEXT, family_name TEXT, avatar TEXT, role TEXT NOT NULL, email TEXT,
+     created TEXT NOT NULL, created_in_version TEXT, preferences TEXT NOT NULL DEFAULT '{}');
+   CREATE TABLE credentials (
+     access_key TEXT PRIMARY KEY, secret_key TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id),
+     label TEXT, created TEXT NOT NULL, last_used TEXT, last_used_from TEXT);
+   CREATE INDEX credentials_user ON credentials(user_id);
+   CREATE TABLE revoked_sessions (session_id TEXT PRIMARY KEY, exp INTEGER);
+   CREATE TABLE vaults (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL, user_id TEXT, scope TEXT NOT NULL, grp TEXT,
+     type TEXT NOT NULL, format TEXT NOT NULL, data TEXT NOT NULL, description TEXT,
+     enabled INTEGER NOT NULL, created TEXT NOT NULL, last_update TEXT NOT NULL, version INTEGER NOT NULL);
+   CREATE INDEX vaults_company ON vaults(company);`
+]
+
+export const DB_FILE = 'clearml-reference.sqlite'
+
+export interface CompanyRow { id: string; name: string; created: string }
+export interface UserRow {
+  id: string; company: string; name: string; given_name: string | null; family_name: string | null
+  avatar: string | null; role: string; email: string | null; created: string; created_in_version: string | null
+  preferences: string
+}
+export interface CredentialRow {
+  access_key: string; secret_key: string; user_id: string; label: string | null; created: string
+  last_used: string | null; last_used_from: string | null
+}
+export interface VaultRow {
+  id: string; company: string; user_id: string | null; scope: string; grp: string | null; type: string
+  format: string; data: string; description: string | null; enabled: number; created: string
+  last_update: string; version: number
+}
+
+export const newId = () => randomUUID().replaceAll('-', '')
+export const nowIso = () => new Date().toISOString()
+
+const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
+/** 30 chars of A–Z and 0–9, like the ClearML server's access keys. */
+export function newAccessKey(): string {
+  let key = ''
+  for (let i = 0; i < 30; i++) key += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)]
+  return key
+}
+/** token_urlsafe(50)-like: ~67 URL-safe chars, first char alphanumeric. */
+export function newSecretKey(): string {
+  for (;;) {
+    const s = randomBytes(50).toString('base64url')
+    if (/^[A-Za-z0-9]/.test(s)) return s
+  }
+}
+
+export class Store {
+  readonly db: Database.Database
+
+  constructor(dataDir: string) {
+    this.db = new Database(join(dataDir, DB_FILE))
+    this.db.pragma('journal_mode = WAL')
+    this.db.pragma('foreign_keys = ON')
+    this.db.pragma('busy_timeout = 5000')
+    this.migrate()
+  }
+
+  private migrate(): void {
+    const current = this.db.pragma('user_version', { simple: true }) as number
+    if (current > MIGRATIONS.length) throw new Error(`database schema v${current} is newer than this server (v${MIGRATIONS.length})`)
+    for (let v = current; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v])
+        this.db.pragma(`user_version = ${v + 1}`)
+      })()
+    }
+  }
+
+  close(): void {
+    this.db.close()
+  }
+
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)()
+  }
+
+  // --- meta -------------------------------------------------------------------------------------
+  getMeta(key: string): string | undefined {
+    return (this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined)?.value
+  }
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value)
+  }
+  /** The token-signing secret, created once per data dir. */
+  tokenSecret(): string {
+    let secret = this.getMeta('token_secret')
+    if (!secret) {
+      secret = randomBytes(32).toString('base64url')
+      this.setMeta('token_secret', secret)
+    }
+    return secret
+  }
+  /** Monotonic counter (never reused, even after deletes). */
+  nextSeq(name: string): number {
+    const n = Number(this.getMeta(`seq.${name}`) ?? '0') + 1
+    this.setMeta(`seq.${name}`, String(n))
+    return n
+  }
+
+  // --- companies / users ------------------------------------------------------------------------
+  isEmpty(): boolean {
+    return !this.db.prepare('SELECT 1 FROM companies LIMIT 1').get()
+  }
+  insertCompany(c: CompanyRow): void {
+    this.db.prepare('INSERT INTO companies (id, name, created) VALUES (@id, @name, @created)').run(c)
+  }
+  company(id: string): CompanyRow | undefined {
+    return this.db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as CompanyRow | undefined
+  }
+  insertUser(u: Omit<UserRow, 'preferences'> & { preferences?: string }): void {
+    this.db.prepare(`INSERT INTO users (id, company, name, given_name, family_name, avatar, role, email, created, created_in_version, preferences)
+      VALUES (@id, @company, @name, @given_name, @family_name, @avatar, @role, @email, @created, @created_in_version, @preferences)`)
+      .run({ preferences: '{}', ...u })
+  }
+  user(id: string): UserRow | undefined {
+    return this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
+  }
+  usersOfCompany(company: string): UserRow[] {
+    return this.db.prepare('SELECT * FROM users WHERE company = ? ORDER BY rowid').all(company) as UserRow[]
+  }
+  updateUser(id: string, fields: Partial<Pick<UserRow, 'name' | 'given_name' | 'family_name' | 'preferences'>>): void {
+    const keys = Object.keys(fields)
+    if (!keys.length) return
+    this.db.prepare(`UPDATE users SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id })
+  }
+
+  // --- credentials ------------------------------------------------------------------------------
+  createCredentials(userId: string, label: string | null, keys?: { access_key: string; secret_key: string }): CredentialRow {
+    const row: CredentialRow = {
+      access_key: keys?.access_key ?? newAccessKey(), secret_key: keys?.secret_key ?? newSecretKey(), user_id: userId,
+      label, created: nowIso(), last_used: null, last_used_from: null
+    }
+    this.db.prepare(`INSERT INTO credentials (access_key, secret_key, user_id, label, created, last_used, last_used_from)
+      VALUES (@access_key, @secret_key, @user_id, @label, @created, @last_used, @last_used_from)`).run(row)
+    return row
+  }
+  credential(accessKey: string): CredentialRow | undefined {
+    return this.db.prepare('SELECT * FROM credentials WHERE access_key = ?').get(accessKey) as CredentialRow | undefined
+  }
+  credentialsOf(userId: string): CredentialRow[] {
+    return this.db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY rowid').all(userId) as CredentialRow[]
+  }
+  touchCredential(accessKey: string, from: string | null): void {
+    this.db.prepare('UPDATE credentials SET last_used = ?, last_used_from = ? WHERE access_key = ?').run(nowIso(), from, accessKey)
+  }
+  setCredentialLabel(userId: string, accessKey: string, label: string | null): number {
+    return this.db.prepare('UPDATE credentials SET label = ? WHERE access_key = ? AND user_id = ?').run(label, accessKey, userId).changes
+  }
+  deleteCredential(userId: string, accessKey: string): number {
+    return this.db.prepare('DELETE FROM credentials WHERE access_key = ? AND user_id = ?').run(accessKey, userId).changes
+  }
+
+  // --- sessions ---------------------------------------------------------------------------------
+  revokeSession(sessionId: string, exp: number | null): void {
+    this.db.prepare('INSERT OR IGNORE INTO revoked_sessions (session_id, exp) VALUES (?, ?)').run(sessionId, exp)
+    // expired tokens are rejected anyway; forget their revocations
+    this.db.prepare('DELETE FROM revoked_sessions WHERE exp IS NOT NULL AND exp < ?').run(Math.floor(Date.now() / 1000))
+  }
+  isSessionRevoked(sessionId: string): boolean {
+    return !!this.db.prepare('SELECT 1 FROM revoked_sessions WHERE session_id = ?').get(sessionId)
+  }
+
+  // --- vaults -----------------------------------------------------------------------------------
+  vaultsOfCompany(company: string): VaultRow[] {
+    return this.db.prepare('SELECT * FROM vaults WHERE company = ? ORDER BY rowid').all(company) as VaultRow[]
+  }
+  vault(id: string): VaultRow | undefined {
+    return this.db.prepare('SELECT * FROM vaults WHERE id = ?').get(id) as VaultRow | undefined
+  }
+  insertVault(v: VaultRow): void {
+    this.db.prepare(`INSERT INTO vaults (id, company, user_id, scope, grp, type, format, data, description, enabled, created, last_update, version)
+      VALUES (@id, @company, @user_id, @scope, @grp, @type, @format, @data, @description, @enabled, @created, @last_update, @version)`).run(v)
+  }
+  updateVault(v: VaultRow): void {
+    this.db.prepare(`UPDATE vaults SET scope=@scope, grp=@grp, user_id=@user_id, type=@type, format=@format, data=@data,
+      description=@description, enabled=@enabled, last_update=@last_update, version=@version WHERE id=@id`).run(v)
+  }
+  deleteVault(id: string): number {
+    return this.db.prepare('DELETE FROM vaults WHERE id = ?').run(id).changes
+  }
+}
