@@ -158,7 +158,7 @@ describe.skipIf(!HAS_HOCON)('lintClearml on the real HOCON files (needs the HOCO
     const d = lintClearml(parseConfig(text, 'hocon'), text, { format: 'hocon' })
     expect(d.map((x) => [x.code, x.line, x.column, x.fix?.replacement])).toEqual([
       ['clearml.unknown-key', 2, 3, 'web_server'],
-      ['clearml.unknown-key', 4, 1, expect.stringMatching(/default_output_uri$/)]
+      ['clearml.unknown-key', 4, 17, 'default_output_uri']
     ])
   })
 })
