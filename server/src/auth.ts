@@ -6,11 +6,11 @@ import type { Store } from './store'
 
 export const COOKIE_NAME = 'clearml_token_basic'
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+/** A ClearML header, read under both its X-Clearml-* and X-Trains-* names. */
+export function clearmlHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const v = headers[`x-clearml-${name}`] ?? headers[`x-trains-${name}`]
   return Array.isArray(v) ? v[0] : v
 }
-export { header as clearmlHeader }
 
 function cookieToken(headers: IncomingHttpHeaders): string | undefined {
   for (const part of (headers.cookie ?? '').split(';')) {
@@ -45,12 +45,7 @@ export function authenticate(
   const value = space < 0 ? '' : authz.slice(space + 1).trim()
 
   if (scheme === 'basic') {
-    let decoded: string
-    try {
-      decoded = Buffer.from(value, 'base64').toString('utf8')
-    } catch {
-      throw errors.badCredentials()
-    }
+    const decoded = Buffer.from(value, 'base64').toString('utf8')
     const colon = decoded.indexOf(':')
     if (!value || colon < 0) throw errors.badCredentials()
     const accessKey = decoded.slice(0, colon)
@@ -60,7 +55,7 @@ export function authenticate(
     const identity = identityOf(store, cred.user_id)
     if (!identity) throw errors.invalidCredentials('failed to locate provided credentials')
     const fwd = headers['x-real-ip'] ?? headers['x-forwarded-for']
-    const from = header(headers, 'worker') ?? (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
+    const from = clearmlHeader(headers, 'worker') ?? (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
     store.touchCredential(accessKey, from)
     return { identity, auth: { kind: 'basic', accessKey } }
   }

@@ -65,11 +65,15 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   mkdirSync(dataDir, { recursive: true })
 
   const store = new Store(dataDir)
+  const cleanup = () => {
+    store.close()
+    if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+  }
   const log = opts.quiet ? undefined : (line: string) => process.stderr.write(`[clearml-ref] ${line}\n`)
   try {
     if ((opts.seed ?? 'demo') === 'demo') seedDemo(store)
   } catch (e) {
-    store.close()
+    cleanup()
     throw e
   }
   const tokenSecret = store.tokenSecret()
@@ -100,8 +104,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       server.listen(opts.port ?? 0, host, () => resolve())
     })
   } catch (e) {
-    store.close()
-    if (tempDir) rmSync(tempDir, { recursive: true, force: true })
+    cleanup()
     throw e
   }
   const port = (server.address() as AddressInfo).port
@@ -124,10 +127,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
         for (const s of sockets) s.destroy()
-      }).then(() => {
-        store.close()
-        if (tempDir) rmSync(tempDir, { recursive: true, force: true })
-      })
+      }).then(cleanup)
       return closing
     }
   }
