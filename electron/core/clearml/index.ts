@@ -1,0 +1,6 @@
+export { ClearmlClient, CLIENT_VERSION, DEFAULT_CLIENT_ID, REFRESH_MARGIN_SEC } from './client'
+export type { ClearmlClientOptions, CallOptions, PingResult, TestConnectionResult } from './client'
+export { ClearmlError, kindForCode } from './errors'
+export type { ClearmlErrorKind, ClearmlErrorInit } from './errors'
+export { decodeTokenClaims, capabilitiesFromClaims } from './token'
+export type { ClearmlCapabilities, TokenIdentity, TokenClaims } from './token'
