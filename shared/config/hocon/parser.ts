@@ -1,0 +1,959 @@
+// Hand-rolled HOCON scanner and parser (lightbend HOCON.md). Works on char codes; fields are merged
+// into their objects as they are parsed, and substitutions are left as Special nodes for resolve.ts.
+
+import type { Diagnostic, Range, SourceMap } from '../types'
+import { ConcatError, joinParts } from './concat'
+import { Concat, Merge, Special, Subst, Ws, isObject, own, setOwn, type V } from './nodes'
+
+export interface IncludeRequest {
+  kind: 'file' | 'url' | 'classpath' | 'plain'
+  name: string
+  from?: string
+  required: boolean
+}
+
+export interface HoconOptions {
+  env?: Record<string, string | undefined>
+  filename?: string
+  resolveInclude?: (req: IncludeRequest) => { text: string; filename: string } | undefined
+}
+
+/** Aborts parsing; carries the diagnostic. */
+export class SyntaxAbort {
+  constructor(readonly diagnostic: Diagnostic) {}
+}
+
+const MAX_DEPTH = 400
+const MAX_INCLUDE_DEPTH = 32
+
+// Character classes for codes < 128.
+const WS = 1 // whitespace other than newline
+const STOP = 2 // ends an unquoted string: forbidden characters, whitespace, newline
+const NUM = 4 // may appear in a number token
+const KEYCHAR = 8 // [A-Za-z0-9_-]: path segment needs no quotes
+const CLS = new Uint8Array(128)
+for (const c of [9, 11, 12, 13, 28, 29, 30, 31, 32]) CLS[c] = WS | STOP
+CLS[10] = STOP
+for (const ch of '$"{}[]:=,+#`^?!@*&\\') CLS[ch.charCodeAt(0)] |= STOP
+for (const ch of '0123456789eE+-.') CLS[ch.charCodeAt(0)] |= NUM
+for (let c = 0; c < 128; c++) {
+  const ch = String.fromCharCode(c)
+  if (/[A-Za-z0-9_-]/.test(ch)) CLS[c] |= KEYCHAR
+}
+
+function isUnicodeSpace(c: number): boolean {
+  return (
+    c === 0xa0 ||
+    c === 0xfeff ||
+    c === 0x1680 ||
+    (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 ||
+    c === 0x2029 ||
+    c === 0x202f ||
+    c === 0x205f ||
+    c === 0x3000
+  )
+}
+
+function quoteSegment(s: string): string {
+  const n = s.length
+  if (n === 0) return '""'
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 128 || (CLS[c] & KEYCHAR) === 0) return JSON.stringify(s)
+  }
+  return s
+}
+
+export function childKey(parent: string, seg: string): string {
+  return parent === '' ? quoteSegment(seg) : parent + '.' + quoteSegment(seg)
+}
+
+function describeChar(c: number): string {
+  if (Number.isNaN(c)) return 'end of file'
+  if (c === 10) return 'newline'
+  return `'${String.fromCharCode(c)}'`
+}
+
+/** State shared by the main text and the texts it includes. */
+export class Doc {
+  root: { [key: string]: V } = {}
+  sourceMap: SourceMap = new Map()
+  hasSubst = false
+  /** Objects being parsed at a known path, outermost first (for self-referential substitutions). */
+  frames: { path: string[]; obj: { [key: string]: V } }[] = []
+  constructor(readonly options: HoconOptions) {}
+}
+
+interface Seg {
+  text: string
+  startCol: number
+  endCol: number
+}
+
+export class Parser {
+  private pos = 0
+  private line = 1
+  private lineStart = 0
+  private readonly len: number
+  private depth = 0
+  /** Segments of the last parsed path. */
+  private segs: Seg[] = []
+
+  constructor(
+    private readonly src: string,
+    private readonly doc: Doc,
+    /** Path of the object an included text is parsed into (substitutions are fixed up with it). */
+    private readonly prefix: string[],
+    private readonly filename: string | undefined,
+    /** For included texts: the range of the include directive, used for every source-map entry. */
+    private readonly mapRange: Range | undefined,
+    private readonly includeStack: string[]
+  ) {
+    this.len = src.length
+  }
+
+  // ---- errors and positions
+
+  private col(): number {
+    return this.pos - this.lineStart + 1
+  }
+
+  private failRange(message: string, line: number, column: number, endLine: number, endColumn: number): never {
+    throw new SyntaxAbort({
+      severity: 'error',
+      code: 'hocon.syntax',
+      message,
+      line,
+      column,
+      endLine,
+      endColumn: endLine === line && endColumn <= column ? column + 1 : endColumn
+    })
+  }
+
+  /** Fails at the current position (one character wide). */
+  private fail(message: string): never {
+    const col = this.col()
+    return this.failRange(message, this.line, col, this.line, col + 1)
+  }
+
+  private rangeFrom(line: number, column: number): Range {
+    if (this.mapRange) return this.mapRange
+    return { line, column, endLine: this.line, endColumn: this.col() }
+  }
+
+  // ---- whitespace and comments
+
+  private newline(): void {
+    this.line++
+    this.lineStart = this.pos + 1
+  }
+
+  /** Skips whitespace without newlines. */
+  private skipSpaces(): void {
+    const src = this.src
+    for (;;) {
+      const c = src.charCodeAt(this.pos)
+      if (c < 128 ? (CLS[c] & WS) !== 0 : isUnicodeSpace(c)) this.pos++
+      else return
+    }
+  }
+
+  private skipComment(): void {
+    const i = this.src.indexOf('\n', this.pos)
+    this.pos = i < 0 ? this.len : i
+  }
+
+  private atComment(c: number): boolean {
+    return c === 35 /* # */ || (c === 47 /* / */ && this.src.charCodeAt(this.pos + 1) === 47)
+  }
+
+  /** Skips whitespace, newlines and comments. */
+  private skipAll(): void {
+    const src = this.src
+    for (;;) {
+      const c = src.charCodeAt(this.pos)
+      if (c === 10) {
+        this.newline()
+        this.pos++
+      } else if (c < 128 ? (CLS[c] & WS) !== 0 : isUnicodeSpace(c)) this.pos++
+      else if (this.atComment(c)) this.skipComment()
+      else return
+    }
+  }
+
+  /**
+   * After a field or an array element: skips whitespace, comments and newlines and at most one comma.
+   * Returns whether a comma or a newline separated it from what follows.
+   */
+  private skipSeparator(): boolean {
+    let saw = false
+    const src = this.src
+    for (;;) {
+      const c = src.charCodeAt(this.pos)
+      if (c === 10) {
+        saw = true
+        this.newline()
+        this.pos++
+      } else if (c < 128 ? (CLS[c] & WS) !== 0 : isUnicodeSpace(c)) this.pos++
+      else if (this.atComment(c)) this.skipComment()
+      else if (c === 44 /* , */) {
+        this.pos++
+        this.skipAll()
+        return true
+      } else return saw
+    }
+  }
+
+  private enter(): void {
+    if (++this.depth > MAX_DEPTH) this.fail(`nesting is too deep (more than ${MAX_DEPTH} levels of objects and arrays)`)
+  }
+
+  // ---- document
+
+  parseDocument(): V {
+    this.skipAll()
+    const c = this.src.charCodeAt(this.pos)
+    let value: V = this.doc.root
+    if (c === 91 /* [ */) {
+      value = this.parseArray('')
+    } else {
+      this.doc.frames.push({ path: [], obj: this.doc.root })
+      if (c === 123 /* { */) {
+        const l = this.line
+        const col = this.col()
+        this.pos++
+        this.parseObjectBody(this.doc.root, [], '', true, l, col)
+      } else this.parseObjectBody(this.doc.root, [], '', false, 0, 0)
+      this.doc.frames.pop()
+    }
+    this.skipAll()
+    if (this.pos < this.len) {
+      this.fail(
+        `unexpected ${describeChar(this.src.charCodeAt(this.pos))} after the root ${c === 91 ? 'array' : 'object'} (the document must hold one value)`
+      )
+    }
+    return value
+  }
+
+  /** Parses an included text into `obj`, which sits at `path` in the including document. */
+  parseIncluded(obj: { [key: string]: V }, path: string[] | null, key: string): void {
+    this.skipAll()
+    const c = this.src.charCodeAt(this.pos)
+    if (c === 91) this.fail('an included file must contain an object, not an array')
+    if (c === 123) {
+      const l = this.line
+      const col = this.col()
+      this.pos++
+      this.parseObjectBody(obj, path, key, true, l, col)
+    } else this.parseObjectBody(obj, path, key, false, 0, 0)
+    this.skipAll()
+    if (this.pos < this.len) this.fail(`unexpected ${describeChar(this.src.charCodeAt(this.pos))} after the root object`)
+  }
+
+  // ---- objects
+
+  private parseObjectBody(
+    obj: { [key: string]: V },
+    path: string[] | null,
+    key: string,
+    braced: boolean,
+    openLine: number,
+    openCol: number
+  ): void {
+    this.enter()
+    const src = this.src
+    this.skipAll()
+    for (;;) {
+      if (this.pos >= this.len) {
+        if (braced) this.failRange(`unclosed '{' (opened at line ${openLine}, column ${openCol})`, openLine, openCol, openLine, openCol + 1)
+        break
+      }
+      const c = src.charCodeAt(this.pos)
+      if (c === 125 /* } */) {
+        if (!braced) this.fail("unexpected '}' without a matching '{'")
+        this.pos++
+        break
+      }
+      if (c === 44) this.fail("unexpected ','; commas go only between fields (and one may trail)")
+      const fieldKey = this.parseField(obj, path, key)
+      const sep = this.skipSeparator()
+      if (this.pos >= this.len) continue
+      const d = src.charCodeAt(this.pos)
+      if (d === 125) continue
+      if (d === 44) this.fail("unexpected ','; two commas in a row")
+      if (!sep) this.failAfterValue(fieldKey)
+    }
+    this.depth--
+  }
+
+  /** Something follows a value on the same line that cannot continue it. */
+  private failAfterValue(what: string): never {
+    const c = this.src.charCodeAt(this.pos)
+    if ((c === 58 || c === 61) && this.src.charCodeAt(this.pos + 1) === 47 && this.src.charCodeAt(this.pos + 2) === 47) {
+      this.fail(`'//' starts a comment, so this unquoted URL is cut at ':'; put the value of ${what} in double quotes`)
+    }
+    if (c === 58 || c === 61) {
+      this.fail(`unexpected ${describeChar(c)} after the value of ${what}; separate fields with ',' or a newline`)
+    }
+    if (c === 93 || c === 125) this.fail(`unexpected ${describeChar(c)} after the value of ${what}`)
+    this.fail(`expected ',' or a newline after the value of ${what}, found ${describeChar(c)}`)
+  }
+
+  private isUnquotedStart(c: number): boolean {
+    if (c !== c) return false
+    if (c < 128) return (CLS[c] & STOP) === 0 && !(c === 47 && this.src.charCodeAt(this.pos + 1) === 47)
+    return !isUnicodeSpace(c)
+  }
+
+  /** Parses one field into obj; returns a description of its key for messages. */
+  private parseField(obj: { [key: string]: V }, path: string[] | null, key: string): string {
+    const src = this.src
+    const kLine = this.line
+    const kCol = this.col()
+    // include directive
+    if (src.charCodeAt(this.pos) === 105 /* i */ && src.startsWith('include', this.pos)) {
+      const after = src.charCodeAt(this.pos + 7)
+      if (!this.isUnquotedAt(this.pos + 7, after) && after !== 34) {
+        this.parseInclude(obj, path, key, kLine, kCol)
+        return 'include'
+      }
+    }
+    const c0 = src.charCodeAt(this.pos)
+    if (c0 !== 34 && !this.isUnquotedStart(c0)) {
+      if (c0 === 58 || c0 === 61 || (c0 === 43 && src.charCodeAt(this.pos + 1) === 61)) this.fail(`expected a key before ${describeChar(c0)}`)
+      if (c0 === 123 || c0 === 91) this.fail(`expected a key, found ${describeChar(c0)} (an object or array cannot be a key)`)
+      if (c0 === 36 && src.charCodeAt(this.pos + 1) === 123) this.fail('expected a key, found a substitution (substitutions cannot be keys)')
+      this.fail(`expected a key, found ${describeChar(c0)}${c0 < 128 && CLS[c0] & STOP ? ' (reserved characters must be quoted)' : ''}`)
+    }
+    this.parsePath(false)
+    const segs = this.segs
+    const n = segs.length
+    const keyText = segs.map((s) => s.text).join('.')
+    const what = `"${keyText}"`
+    this.skipAll()
+    let c = src.charCodeAt(this.pos)
+    let append = false
+    if (c === 123) {
+      // object value without separator
+    } else if (c === 58 || c === 61) {
+      this.pos++
+      this.skipAll()
+    } else if (c === 43 && src.charCodeAt(this.pos + 1) === 61) {
+      append = true
+      this.pos += 2
+      this.skipAll()
+    } else if (c === 10 || c !== c || this.atComment(c) || c === 125 || c === 44) {
+      this.fail(`expected ':' or '=' after key ${what} (a field needs a value)`)
+    } else {
+      this.fail(`expected ':' or '=' after key ${what}, found ${describeChar(c)}`)
+    }
+    c = src.charCodeAt(this.pos)
+    if (!(c === 34 || c === 123 || c === 91 || (c === 36 && src.charCodeAt(this.pos + 1) === 123) || this.isUnquotedStart(c))) {
+      if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
+      this.fail(`expected a value for key ${what}, found ${describeChar(c)}`)
+    }
+
+    // descend through all but the last segment
+    let target = obj
+    let tKey = key
+    const keys: string[] = new Array(n)
+    for (let i = 0; i < n - 1; i++) {
+      tKey = childKey(tKey, segs[i].text)
+      keys[i] = tKey
+      target = this.descend(target, segs[i].text)
+    }
+    const last = segs[n - 1].text
+    const fKey = childKey(tKey, last)
+    keys[n - 1] = fKey
+    const fieldPath = path === null ? null : path.concat(segs.map((s) => s.text))
+    const vLine = this.line
+    const vCol = this.col()
+    const value = this.parseValue(fieldPath, fKey)
+    if (append) this.appendValue(target, last, value, fieldPath, kLine, kCol)
+    else this.assignValue(target, last, value, fieldPath)
+    // source map: every prefix of the key path, and the field itself
+    const vRange = this.rangeFrom(vLine, vCol)
+    const sm = this.doc.sourceMap
+    for (let i = 0; i < n; i++) {
+      const s = segs[i]
+      sm.set(keys[i], {
+        key: this.mapRange ?? { line: kLine, column: s.startCol, endLine: kLine, endColumn: s.endCol },
+        value: vRange
+      })
+    }
+    return what
+  }
+
+  private isUnquotedAt(p: number, c: number): boolean {
+    if (c !== c) return false
+    if (c < 128) return (CLS[c] & STOP) === 0 && !(c === 47 && this.src.charCodeAt(p + 1) === 47)
+    return !isUnicodeSpace(c)
+  }
+
+  /** The object at obj[key], creating it (or layering a new one over an unresolved value). */
+  private descend(obj: { [key: string]: V }, key: string): { [key: string]: V } {
+    const old = own(obj, key)
+    if (isObject(old)) return old
+    if (old instanceof Merge && isObject(old.stack[0])) return old.stack[0]
+    const n: { [key: string]: V } = {}
+    if (old instanceof Special) setOwn(obj, key, new Merge(old instanceof Merge ? [n, ...old.stack] : [n, old]))
+    else setOwn(obj, key, n)
+    return n
+  }
+
+  /** Defines obj[key] = v with HOCON's duplicate-key rules. */
+  private assignValue(obj: { [key: string]: V }, key: string, v: V, fieldPath: string[] | null): void {
+    if (fieldPath !== null && v instanceof Special) this.bindSelfRefs(v, fieldPath)
+    assign(obj, key, v)
+  }
+
+  /** `key += v`: the previous value (which must be an array) with v appended. */
+  private appendValue(
+    obj: { [key: string]: V },
+    key: string,
+    v: V,
+    fieldPath: string[] | null,
+    kLine: number,
+    kCol: number
+  ): void {
+    if (fieldPath !== null && v instanceof Special) this.bindSelfRefs(v, fieldPath)
+    const range = this.rangeFrom(kLine, kCol)
+    const text = '${?' + key + '}'
+    const old = fieldPath === null ? own(obj, key) : this.previousValue(fieldPath, text, range)
+    let nv: V
+    if (old === undefined) nv = [v]
+    else if (Array.isArray(old)) nv = old.concat([v])
+    else if (old instanceof Special) {
+      const s = new Subst(fieldPath ?? [key], true, text, range)
+      s.selfRef = true
+      s.base = old
+      this.doc.hasSubst = true
+      nv = new Concat([s, [v]], range)
+    } else {
+      const t = isObject(old) ? 'an object' : typeof old === 'string' ? 'a string' : old === null ? 'null' : `a ${typeof old}`
+      this.failRange(`'+=' appends to an array, but "${key}" is ${t}`, kLine, kCol, this.line, this.col())
+    }
+    setOwn(obj, key, nv)
+  }
+
+  /** Binds the substitutions of a field value that refer to the field itself (or below it) to its previous value. */
+  private bindSelfRefs(v: Special, fieldPath: string[]): void {
+    if (v instanceof Subst) this.bindSelfRef(v, fieldPath)
+    else if (v instanceof Concat) {
+      for (const p of v.parts) if (p instanceof Subst) this.bindSelfRef(p, fieldPath)
+    }
+  }
+
+  private bindSelfRef(s: Subst, fieldPath: string[]): void {
+    const sp = s.path
+    const n = fieldPath.length
+    if (sp.length < n) return
+    for (let i = 0; i < n; i++) if (sp[i] !== fieldPath[i]) return
+    s.selfRef = true
+    s.base = this.previousValue(fieldPath, s.text, s.range)
+    s.rest = sp.slice(n)
+  }
+
+  /**
+   * The value the field at fieldPath has before the definition being parsed: looked up in the
+   * objects being parsed, innermost first (inner definitions override outer ones).
+   */
+  private previousValue(fieldPath: string[], text: string, range: Range): V | undefined {
+    const frames = this.doc.frames
+    const layers: V[] = []
+    for (let f = frames.length - 1; f >= 0; f--) {
+      const fr = frames[f]
+      let cur: V | undefined = fr.obj
+      for (let i = fr.path.length; i < fieldPath.length; i++) {
+        if (isObject(cur)) {
+          cur = own(cur, fieldPath[i])
+          if (cur === undefined) break
+        } else if (cur instanceof Special) {
+          const ref = new Subst(fieldPath.slice(i), true, text, range)
+          ref.selfRef = true
+          ref.base = cur
+          ref.rest = fieldPath.slice(i)
+          cur = ref
+          break
+        } else {
+          cur = undefined
+          break
+        }
+      }
+      if (cur === undefined) continue
+      layers.push(cur)
+      if (!isObject(cur) && !(cur instanceof Special)) break
+    }
+    if (layers.length === 0) return undefined
+    return layers.length === 1 ? layers[0] : new Merge(layers)
+  }
+
+  // ---- include
+
+  private parseInclude(obj: { [key: string]: V }, path: string[] | null, key: string, kLine: number, kCol: number): void {
+    const src = this.src
+    this.pos += 7
+    this.skipSpaces()
+    let required = false
+    let kind: IncludeRequest['kind'] = 'plain'
+    if (src.startsWith('required(', this.pos)) {
+      required = true
+      this.pos += 9
+      this.skipSpaces()
+    }
+    let name: string
+    let paren = false
+    for (const k of ['file', 'url', 'classpath'] as const) {
+      if (src.startsWith(k + '(', this.pos)) {
+        kind = k
+        this.pos += k.length + 1
+        this.skipSpaces()
+        paren = true
+        break
+      }
+    }
+    if (src.charCodeAt(this.pos) !== 34 || src.startsWith('"""', this.pos)) {
+      this.fail(
+        paren || required
+          ? 'expected a quoted resource name in include'
+          : "include must be followed by a quoted name, or file(\"...\"), url(\"...\"), classpath(\"...\") or required(...); to use 'include' as a key, quote it"
+      )
+    }
+    name = this.parseQuoted()
+    if (paren) {
+      this.skipSpaces()
+      if (src.charCodeAt(this.pos) !== 41) this.fail(`expected ')' after the name in ${kind}(...)`)
+      this.pos++
+    }
+    if (required) {
+      this.skipSpaces()
+      if (src.charCodeAt(this.pos) !== 41) this.fail("expected ')' to close required(...)")
+      this.pos++
+    }
+    const range = this.mapRange ?? { line: kLine, column: kCol, endLine: this.line, endColumn: this.col() }
+    const resolver = this.doc.options.resolveInclude
+    let res: { text: string; filename: string } | undefined
+    if (resolver) {
+      try {
+        res = resolver({ kind, name, from: this.filename, required })
+      } catch (e) {
+        this.failRange(`include "${name}" failed: ${e instanceof Error ? e.message : String(e)}`, range.line, range.column, range.endLine, range.endColumn)
+      }
+    }
+    if (res === undefined) {
+      if (required) this.failRange(`required include "${name}" was not found`, range.line, range.column, range.endLine, range.endColumn)
+      return
+    }
+    if (this.includeStack.length >= MAX_INCLUDE_DEPTH || this.includeStack.includes(res.filename)) {
+      this.failRange(
+        `include cycle or includes nested too deeply: ${[...this.includeStack, res.filename].join(' -> ')}`,
+        range.line,
+        range.column,
+        range.endLine,
+        range.endColumn
+      )
+    }
+    const sub = new Parser(res.text, this.doc, path ?? [], res.filename, range, [...this.includeStack, res.filename])
+    sub.depth = this.depth
+    try {
+      sub.parseIncluded(obj, path, key)
+    } catch (e) {
+      if (e instanceof SyntaxAbort) {
+        const d = e.diagnostic
+        const where = d.message.startsWith('in included file') ? d.message : `in included file "${res.filename}" at line ${d.line}, column ${d.column}: ${d.message}`
+        this.failRange(where, range.line, range.column, range.endLine, range.endColumn)
+      }
+      throw e
+    }
+  }
+
+  // ---- paths (keys and substitutions)
+
+  /** Parses a path expression into this.segs; stops before the first character that cannot continue it. */
+  private parsePath(inSubst: boolean): void {
+    const src = this.src
+    const segs: Seg[] = []
+    let cur = ''
+    let has = false
+    let segStart = this.col()
+    for (;;) {
+      const c = src.charCodeAt(this.pos)
+      if (c === 34) {
+        cur += src.startsWith('"""', this.pos) ? this.parseTriple() : this.parseQuoted()
+        has = true
+      } else if (this.isUnquotedStart(c)) {
+        let start = this.pos
+        let p = this.pos
+        for (;;) {
+          const d = src.charCodeAt(p)
+          if (d < 128) {
+            if ((CLS[d] & STOP) !== 0 || (d === 47 && src.charCodeAt(p + 1) === 47)) break
+            if (d === 46 /* . */) {
+              if (p > start) {
+                cur += src.slice(start, p)
+                has = true
+              }
+              if (!has) {
+                this.pos = p
+                this.fail(`empty element in ${inSubst ? 'substitution path' : 'key'} (a path cannot start with '.', end with '.' or contain '..'; quote an empty key as "")`)
+              }
+              segs.push({ text: cur, startCol: segStart, endCol: p - this.lineStart + 1 })
+              cur = ''
+              has = false
+              start = p + 1
+              segStart = start - this.lineStart + 1
+            }
+          } else if (d !== d || isUnicodeSpace(d)) break
+          p++
+        }
+        if (p > start) {
+          cur += src.slice(start, p)
+          has = true
+        }
+        this.pos = p
+      } else if (c < 128 ? (CLS[c] & WS) !== 0 : isUnicodeSpace(c)) {
+        const s0 = this.pos
+        this.skipSpaces()
+        const d = src.charCodeAt(this.pos)
+        if (d === 34 || this.isUnquotedStart(d)) {
+          if (has || cur !== '') cur += src.slice(s0, this.pos)
+        } else {
+          this.pos = s0
+          break
+        }
+      } else break
+    }
+    if (!has) {
+      if (segs.length === 0) this.fail(inSubst ? 'a substitution needs a path, as in ${a.b}' : 'expected a key')
+      this.fail(`empty element in ${inSubst ? 'substitution path' : 'key'} (a path cannot end with '.'; quote an empty key as "")`)
+    }
+    segs.push({ text: cur, startCol: segStart, endCol: this.col() })
+    this.segs = segs
+  }
+
+  // ---- values
+
+  /** Whether the value ends here (after skipping spaces). */
+  private valueEnds(): boolean {
+    const c = this.src.charCodeAt(this.pos)
+    return c !== c || c === 10 || c === 44 || c === 125 || c === 93 || this.atComment(c)
+  }
+
+  private isValueStart(c: number): boolean {
+    return c === 34 || c === 123 || c === 91 || (c === 36 && this.src.charCodeAt(this.pos + 1) === 123) || this.isUnquotedStart(c)
+  }
+
+  /**
+   * A value: one piece, or a concatenation of pieces on one line.
+   * `first`, if given, is the object a leading '{...}' is parsed into.
+   */
+  private parseValue(path: string[] | null, key: string): V {
+    const sLine = this.line
+    const sCol = this.col()
+    let pStart = this.pos
+    let v = this.parsePiece(path, key)
+    let pEnd = this.pos
+    let ws = this.pos
+    this.skipSpaces()
+    if (this.valueEnds()) {
+      this.pos = pEnd
+      return v
+    }
+    // concatenation
+    const parts: V[] = [this.asPart(v, pStart, pEnd)]
+    let hasSpecial = v instanceof Special
+    for (;;) {
+      const c = this.src.charCodeAt(this.pos)
+      if (!this.isValueStart(c)) {
+        if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
+        this.failAfterValue(`"${key}"`)
+      }
+      if (this.pos > ws) parts.push(new Ws(this.src.slice(ws, this.pos)))
+      pStart = this.pos
+      v = this.parsePiece(path, key)
+      pEnd = this.pos
+      if (v instanceof Special) hasSpecial = true
+      parts.push(this.asPart(v, pStart, pEnd))
+      ws = this.pos
+      this.skipSpaces()
+      if (this.valueEnds()) break
+    }
+    this.pos = pEnd
+    const range = this.rangeFrom(sLine, sCol)
+    if (hasSpecial) return new Concat(parts, range)
+    try {
+      const r = joinParts(parts)
+      return r === undefined ? '' : r
+    } catch (e) {
+      if (e instanceof ConcatError) this.failRange(e.message, range.line, range.column, range.endLine, range.endColumn)
+      throw e
+    }
+  }
+
+  /** Literal numbers, booleans and null in a concatenation count with their text. */
+  private asPart(v: V, start: number, end: number): V {
+    if (typeof v === 'number' || typeof v === 'boolean' || v === null) return this.src.slice(start, end)
+    return v
+  }
+
+  private parsePiece(path: string[] | null, key: string): V {
+    const src = this.src
+    const c = src.charCodeAt(this.pos)
+    if (c === 34) return src.startsWith('"""', this.pos) ? this.parseTriple() : this.parseQuoted()
+    if (c === 123) {
+      const l = this.line
+      const col = this.col()
+      this.pos++
+      const obj: { [key: string]: V } = {}
+      if (path === null) this.parseObjectBody(obj, path, key, true, l, col)
+      else {
+        const frames = this.doc.frames
+        frames.push({ path, obj })
+        this.parseObjectBody(obj, path, key, true, l, col)
+        frames.pop()
+      }
+      return obj
+    }
+    if (c === 91) return this.parseArray(key)
+    if (c === 36 && src.charCodeAt(this.pos + 1) === 123) return this.parseSubst()
+    return this.parseUnquoted()
+  }
+
+  private parseArray(key: string): V[] {
+    this.enter()
+    const src = this.src
+    const oLine = this.line
+    const oCol = this.col()
+    this.pos++
+    const arr: V[] = []
+    this.skipAll()
+    const sm = this.doc.sourceMap
+    for (;;) {
+      if (this.pos >= this.len) this.failRange(`unclosed '[' (opened at line ${oLine}, column ${oCol})`, oLine, oCol, oLine, oCol + 1)
+      const c = src.charCodeAt(this.pos)
+      if (c === 93) {
+        this.pos++
+        break
+      }
+      if (c === 44) this.fail(arr.length === 0 ? "unexpected ',' at the start of an array" : "unexpected ','; two commas in a row")
+      if (!this.isValueStart(c)) {
+        if (c === 125) this.fail(`unexpected '}' in an array opened at line ${oLine}, column ${oCol} (expected ']')`)
+        if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
+        this.fail(`expected an array element or ']', found ${describeChar(c)}${c < 128 && CLS[c] & STOP ? ' (reserved characters must be quoted)' : ''}`)
+      }
+      const eKey = key === '' ? String(arr.length) : key + '.' + arr.length
+      const l = this.line
+      const col = this.col()
+      const v = this.parseValue(null, eKey)
+      const r = this.rangeFrom(l, col)
+      sm.set(eKey, { key: r, value: r })
+      arr.push(v)
+      const sep = this.skipSeparator()
+      if (this.pos >= this.len) continue
+      const d = src.charCodeAt(this.pos)
+      if (d === 93) continue
+      if (d === 44) this.fail("unexpected ','; two commas in a row")
+      if (!sep) this.fail(`expected ',' or a newline between array elements, found ${describeChar(d)}`)
+    }
+    this.depth--
+    return arr
+  }
+
+  private parseSubst(): Subst {
+    const sLine = this.line
+    const sCol = this.col()
+    const start = this.pos
+    this.pos += 2
+    let optional = false
+    if (this.src.charCodeAt(this.pos) === 63 /* ? */) {
+      optional = true
+      this.pos++
+    }
+    this.skipSpaces()
+    const c = this.src.charCodeAt(this.pos)
+    if (c === 125) this.fail('a substitution needs a path, as in ${a.b}')
+    if (c !== 34 && !this.isUnquotedStart(c)) {
+      if (c !== c || c === 10 || this.atComment(c)) this.failRange("unclosed substitution: expected '}'", sLine, sCol, sLine, sCol + 2)
+      this.fail(`unexpected ${describeChar(c)} in substitution path`)
+    }
+    this.parsePath(true)
+    this.skipSpaces()
+    const d = this.src.charCodeAt(this.pos)
+    if (d !== 125) {
+      if (d !== d || d === 10 || this.atComment(d)) this.failRange("unclosed substitution: expected '}'", sLine, sCol, sLine, sCol + 2)
+      this.fail(`unexpected ${describeChar(d)} in substitution path (expected '}')`)
+    }
+    this.pos++
+    const segs = this.segs.map((s) => s.text)
+    const range = this.rangeFrom(sLine, sCol)
+    const s = new Subst(this.prefix.length > 0 ? this.prefix.concat(segs) : segs, optional, this.src.slice(start, this.pos), range)
+    if (this.prefix.length > 0) s.fallback = segs
+    this.doc.hasSubst = true
+    return s
+  }
+
+  private parseUnquoted(): V {
+    const src = this.src
+    const start = this.pos
+    let p = start
+    const c0 = src.charCodeAt(p)
+    let numEnd = -1
+    if ((c0 >= 48 && c0 <= 57) || c0 === 45) {
+      // number token: [0-9eE+-.]+
+      p++
+      for (;;) {
+        const d = src.charCodeAt(p)
+        if (d < 128 && (CLS[d] & NUM) !== 0) p++
+        else break
+      }
+      numEnd = p
+    }
+    for (;;) {
+      const d = src.charCodeAt(p)
+      if (d < 128) {
+        if ((CLS[d] & STOP) !== 0 || (d === 47 && src.charCodeAt(p + 1) === 47)) break
+      } else if (d !== d || isUnicodeSpace(d)) break
+      p++
+    }
+    this.pos = p
+    if (numEnd >= 0) {
+      const num = toNumber(src, start, numEnd)
+      if (num === undefined) {
+        for (let i = start; i < numEnd; i++) {
+          if (src.charCodeAt(i) === 43) {
+            this.pos = i
+            this.fail("reserved character '+' is not allowed outside quotes")
+          }
+        }
+      } else if (numEnd === p) return num
+      return src.slice(start, p)
+    }
+    const n = p - start
+    if (n === 4) {
+      if (src.startsWith('true', start)) return true
+      if (src.startsWith('null', start)) return null
+    } else if (n === 5 && src.startsWith('false', start)) return false
+    return src.slice(start, p)
+  }
+
+  /** JSON string with escapes; the opening quote is at pos. */
+  parseQuoted(): string {
+    const src = this.src
+    const sLine = this.line
+    const sCol = this.col()
+    let p = this.pos + 1
+    let out = ''
+    let chunk = p
+    for (;;) {
+      const c = src.charCodeAt(p)
+      if (c === 34) {
+        out += src.slice(chunk, p)
+        this.pos = p + 1
+        return out
+      }
+      if (c === 92 /* \ */) {
+        out += src.slice(chunk, p)
+        const e = src.charCodeAt(p + 1)
+        switch (e) {
+          case 34: out += '"'; break
+          case 92: out += '\\'; break
+          case 47: out += '/'; break
+          case 98: out += '\b'; break
+          case 102: out += '\f'; break
+          case 110: out += '\n'; break
+          case 114: out += '\r'; break
+          case 116: out += '\t'; break
+          case 117: {
+            const hex = src.slice(p + 2, p + 6)
+            if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
+              this.pos = p
+              this.fail('invalid \\u escape in quoted string (expected 4 hex digits)')
+            }
+            out += String.fromCharCode(parseInt(hex, 16))
+            p += 4
+            break
+          }
+          default:
+            this.pos = p
+            if (e !== e) this.failRange('unclosed string', sLine, sCol, this.line, this.col())
+            this.fail(`invalid escape '\\${String.fromCharCode(e)}' in quoted string`)
+        }
+        p += 2
+        chunk = p
+        continue
+      }
+      if (c !== c) {
+        this.pos = p
+        this.failRange('unclosed string', sLine, sCol, sLine, sCol + 1)
+      }
+      if (c < 32) {
+        this.pos = p
+        if (c === 10) this.failRange('unclosed string (a quoted string cannot contain a newline; use \\n or """...""")', sLine, sCol, sLine, p - this.lineStart + 1)
+        this.fail('control character in quoted string; escape it')
+      }
+      p++
+    }
+  }
+
+  /** """raw string"""; the opening quotes are at pos. */
+  private parseTriple(): string {
+    const src = this.src
+    const sLine = this.line
+    const sCol = this.col()
+    const start = this.pos + 3
+    let end = src.indexOf('"""', start)
+    if (end < 0) this.failRange('unclosed triple-quoted string', sLine, sCol, sLine, sCol + 3)
+    while (src.charCodeAt(end + 3) === 34) end++
+    for (let i = src.indexOf('\n', start); i >= 0 && i < end; i = src.indexOf('\n', i + 1)) {
+      this.line++
+      this.lineStart = i + 1
+    }
+    this.pos = end + 3
+    return src.slice(start, end)
+  }
+}
+
+/** Number value of src[start, end) as lightbend reads a number token, or undefined. */
+function toNumber(src: string, start: number, end: number): number | undefined {
+  let fractional = false
+  for (let i = start; i < end; i++) {
+    const c = src.charCodeAt(i)
+    if (c === 46 || c === 101 || c === 69) fractional = true
+  }
+  const text = src.slice(start, end)
+  if (!fractional) {
+    // long: -?digits
+    let i = 0
+    if (text.charCodeAt(0) === 45) i = 1
+    if (i >= text.length) return undefined
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i)
+      if (c < 48 || c > 57) return undefined
+    }
+    const n = Number(text)
+    return n === 0 ? 0 : n
+  }
+  const n = Number(text)
+  return Number.isNaN(n) ? undefined : n
+}
+
+/** obj[key] = v with HOCON's duplicate-key rules (objects merge, unresolved values layer). */
+export function assign(obj: { [key: string]: V }, key: string, v: V): void {
+  const old = own(obj, key)
+  if (old === undefined || old === v) {
+    setOwn(obj, key, v)
+  } else if (isObject(v)) {
+    if (isObject(old)) mergeInto(old, v)
+    else if (old instanceof Merge && isObject(old.stack[0])) mergeInto(old.stack[0], v)
+    else if (old instanceof Special) setOwn(obj, key, new Merge(old instanceof Merge ? [v, ...old.stack] : [v, old]))
+    else setOwn(obj, key, v)
+  } else if (v instanceof Special) {
+    setOwn(obj, key, new Merge(old instanceof Merge ? [v, ...old.stack] : [v, old]))
+  } else setOwn(obj, key, v)
+}
+
+function mergeInto(dst: { [key: string]: V }, src: { [key: string]: V }): void {
+  if (dst === src) return
+  for (const k of Object.keys(src)) assign(dst, k, src[k] as V)
+}
