@@ -188,7 +188,7 @@ describe('cache helpers', () => {
     const got = cacheGet(db, 'c1', 'users', 'all')
     expect(got?.value).toEqual([{ id: 'u1', name: 'Ada', tags: ['x'], n: 1.5, ok: true, nothing: null }])
     expect(got!.fetchedAt).toBeGreaterThanOrEqual(before)
-    cachePut(db, 'c1', 'users', 'all', { replaced: true }, 42)
+    expect(cachePut(db, 'c1', 'users', 'all', { replaced: true }, 42)).toEqual({ fetchedAt: 42, tables: ['cache'] })
     expect(cacheGet(db, 'c1', 'users', 'all')).toEqual({ value: { replaced: true }, fetchedAt: 42 })
     cachePut(db, 'c1', 'queues', 'all', [])
     cachePut(db, 'c2', 'users', 'all', 'other')

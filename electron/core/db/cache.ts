@@ -20,16 +20,17 @@ export function cacheGet<T = unknown>(db: Db, connId: string, kind: string, key:
 
 /**
  * Insert or replace a cached value (stored as JSON). The connection must exist (foreign key); its cache
- * rows go when it is deleted. Returns the tables touched, for change events.
+ * rows go when it is deleted. Returns the `fetchedAt` actually stored (use it, not a second Date.now()) and
+ * the tables touched, for change events.
  */
-export function cachePut(db: Db, connId: string, kind: string, key: string, value: unknown, fetchedAt: number = Date.now()): { tables: ['cache'] } {
+export function cachePut(db: Db, connId: string, kind: string, key: string, value: unknown, fetchedAt: number = Date.now()): { fetchedAt: number; tables: ['cache'] } {
   const json = JSON.stringify(value)
   if (json === undefined) throw new TypeError(`cachePut(${kind}/${key}): value is not JSON-serialisable`)
   db.prepare(
     `INSERT INTO cache (connection_id, kind, key, value, fetched_at) VALUES (?, ?, ?, ?, ?)
      ON CONFLICT (connection_id, kind, key) DO UPDATE SET value = excluded.value, fetched_at = excluded.fetched_at`
   ).run(connId, kind, key, json, fetchedAt)
-  return { tables: ['cache'] }
+  return { fetchedAt, tables: ['cache'] }
 }
 
 /** Delete one entry; returns whether it existed. */
