@@ -65,6 +65,15 @@ describe('auth.login / tokens', () => {
     expectCode(await call(srv.url, '/auth.logout', { token }), 200, 0)
     expectCode(await call(srv.url, '/users.get_current_user', { token }), 401, 30)
     expectCode(await call(srv.url, '/users.get_current_user', { token: other }), 200, 0)
+    expectCode(await call(srv.url, '/login.logout', { token: other }), 200, 0)
+    expectCode(await call(srv.url, '/users.get_current_user', { token: other }), 401, 30)
+  })
+
+  it('auth.login also accepts a Bearer token (refresh) and issues a new session', async () => {
+    const token = await login()
+    const refreshed = expectCode(await call(srv.url, '/auth.login', { method: 'GET', token }), 200, 0).body.data.token as string
+    expect(decodeJwt(refreshed).session_id).not.toBe(decodeJwt(token).session_id)
+    expectCode(await call(srv.url, '/users.get_current_user', { token: refreshed }), 200, 0)
   })
 
   it('login sets the web cookie, which authenticates when no header is sent', async () => {

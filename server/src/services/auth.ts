@@ -1,11 +1,18 @@
 import { z } from 'zod'
 import { COOKIE_NAME } from '../auth'
-import { MAX_TOKEN_TTL_SEC, empty, endpoint, requireIdentity } from '../endpoint'
+import { type CallContext, MAX_TOKEN_TTL_SEC, empty, endpoint, requireIdentity } from '../endpoint'
 import { errors } from '../errors'
 
 /** auth.* (clearml-api.md §2 "auth"): login/logout and the caller's own credentials. */
 
 const label = z.string().max(256)
+
+/** Revokes the Bearer token's session (a Basic caller has none) and clears the web cookie. */
+function logout(ctx: CallContext<unknown>) {
+  if (ctx.auth?.kind === 'bearer' && ctx.auth.sessionId) ctx.core.store.revokeSession(ctx.auth.sessionId, ctx.auth.exp)
+  ctx.setCookie(`${COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`)
+  return {}
+}
 
 export const authEndpoints = [
   endpoint({
@@ -18,14 +25,9 @@ export const authEndpoints = [
       return { token }
     }
   }),
-  endpoint({
-    name: 'auth.logout', minVersion: '2.2', auth: 'required', schema: empty,
-    handler: (ctx) => {
-      if (ctx.auth?.kind === 'bearer' && ctx.auth.sessionId) ctx.core.store.revokeSession(ctx.auth.sessionId, ctx.auth.exp)
-      ctx.setCookie(`${COOKIE_NAME}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0`)
-      return {}
-    }
-  }),
+  endpoint({ name: 'auth.logout', minVersion: '2.2', auth: 'required', schema: empty, handler: logout }),
+  // the web app's variant: optional auth, same effect
+  endpoint({ name: 'login.logout', minVersion: '2.13', auth: 'optional', schema: empty, handler: logout }),
   endpoint({
     name: 'auth.create_credentials', minVersion: '2.1', auth: 'required',
     schema: z.object({ label: label.optional() }),
