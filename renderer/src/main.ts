@@ -1,0 +1,14 @@
+import { createApp } from 'vue'
+import { createPinia } from 'pinia'
+import App from './App.vue'
+import { reportError } from './ui'
+import './style.css'
+
+const app = createApp(App)
+app.use(createPinia())
+app.config.errorHandler = (err) => reportError(err)
+window.addEventListener('unhandledrejection', (ev) => {
+  ev.preventDefault()
+  reportError(ev.reason)
+})
+app.mount('#app')

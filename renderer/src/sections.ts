@@ -1,0 +1,113 @@
+// The navigable sections of the console, in menu order. Descriptions are one sentence from the Settings spec.
+export type SectionId =
+  | 'connections'
+  | 'profile'
+  | 'configuration'
+  | 'workspace'
+  | 'admin-vaults'
+  | 'users-groups'
+  | 'access-rules'
+  | 'identity-providers'
+  | 'resource-configuration'
+  | 'usage-billing'
+
+export interface Section {
+  id: SectionId
+  title: string
+  group: 'user' | 'admin' | 'app'
+  /** Only available on ClearML Enterprise servers. */
+  enterprise?: boolean
+  /** Only meaningful on the ClearML Hosted Service. */
+  hosted?: boolean
+  built: boolean
+  description: string
+}
+
+export const sections: Section[] = [
+  {
+    id: 'profile',
+    title: 'Profile',
+    group: 'user',
+    built: true,
+    description: 'Your basic user information: name, user id, company and role.'
+  },
+  {
+    id: 'configuration',
+    title: 'Configuration',
+    group: 'user',
+    built: false,
+    description: 'Control general system behaviour settings and the storage access credentials the web app uses.'
+  },
+  {
+    id: 'workspace',
+    title: 'Workspace',
+    group: 'user',
+    built: false,
+    description:
+      'Create and revoke the API credentials that ClearML and ClearML Agent use, and edit your personal configuration vault.'
+  },
+  {
+    id: 'admin-vaults',
+    title: 'Administrator Vaults',
+    group: 'admin',
+    enterprise: true,
+    built: false,
+    description: 'Manage configuration vaults that apply ClearML client settings to every member of chosen user groups.'
+  },
+  {
+    id: 'users-groups',
+    title: 'Users & Groups',
+    group: 'admin',
+    built: false,
+    description: 'Manage the users who have access to the workspace and the groups they belong to.'
+  },
+  {
+    id: 'access-rules',
+    title: 'Access Rules',
+    group: 'admin',
+    enterprise: true,
+    built: false,
+    description: 'Manage per-resource access privileges for users and groups.'
+  },
+  {
+    id: 'identity-providers',
+    title: 'Identity Providers',
+    group: 'admin',
+    enterprise: true,
+    built: false,
+    description: 'Manage the identity providers users sign in with.'
+  },
+  {
+    id: 'resource-configuration',
+    title: 'Resource Configuration',
+    group: 'admin',
+    enterprise: true,
+    built: false,
+    description: 'Define the available resources (pools and profiles) and how they are allocated to different workloads.'
+  },
+  {
+    id: 'usage-billing',
+    title: 'Usage & Billing',
+    group: 'admin',
+    hosted: true,
+    built: false,
+    description: 'View current usage information and billing details (ClearML Hosted Service).'
+  },
+  {
+    id: 'connections',
+    title: 'Connections',
+    group: 'app',
+    built: true,
+    description: 'The ClearML servers this console knows, their credentials, and which one is active.'
+  }
+]
+
+export const sectionIds = sections.map((s) => s.id)
+export function isSectionId(v: string): v is SectionId {
+  return (sectionIds as string[]).includes(v)
+}
+export function sectionById(id: SectionId): Section {
+  return sections.find((s) => s.id === id)!
+}
+/** Order used for Alt+1..9 and Alt+0 shortcuts: the nine settings sections, then Connections on Alt+0. */
+export const shortcutOrder: SectionId[] = sections.filter((s) => s.id !== 'connections').map((s) => s.id)
