@@ -77,16 +77,10 @@ export type MethodInput<M extends MethodName> = z.input<Methods[M]['input']>
 export type MethodParsedInput<M extends MethodName> = z.output<Methods[M]['input']>
 export type MethodOutput<M extends MethodName> = NonNullable<Methods[M]['__output']>
 
-/** Events the core pushes to every renderer. */
-export interface Events {
-  status: AppStatus
-  /** Cached data changed: stores whose kind is listed should reload. */
-  'cache.changed': { connectionId: string; kinds: string[] }
-}
-export type EventName = keyof Events
+export type { Events, EventName } from './events'
+export { eventNames } from './events'
 
 export const methodNames = Object.keys(methods) as MethodName[]
-export const eventNames: EventName[] = ['status', 'cache.changed']
 
 /** The handler table the core implements: one function per method. */
 export type Handlers = { [M in MethodName]: (input: MethodParsedInput<M>) => Promise<MethodOutput<M>> }

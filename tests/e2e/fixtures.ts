@@ -1,0 +1,80 @@
+// E2E fixture: a fresh reference server, a fresh core (temporary SQLite file) and the web host, per test.
+import { test as base, expect, type Page } from '@playwright/test'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { createCore, type Core } from '../../electron/core'
+import { startWebHost, type WebHost } from '../../electron/web-host/server'
+import { startServer, type RunningServer, type StartOptions } from '../../server/src/index'
+
+export interface Env {
+  server: RunningServer
+  core: Core
+  host: WebHost
+  dir: string
+  /** Stop the reference server (data kept) and start it again on the same port. */
+  stopServer(): Promise<void>
+  startServerAgain(): Promise<void>
+  snippet(): string
+  open(page: Page, hash?: string): Promise<void>
+}
+
+export const STATIC_DIR = resolve(import.meta.dirname, '../../out/renderer')
+
+export async function makeEnv(serverOpts: StartOptions = {}): Promise<Env> {
+  const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'))
+  const serverData = join(dir, 'server')
+  let server = await startServer({ port: 0, dataDir: serverData, seed: 'demo', quiet: true, ...serverOpts })
+  const port = server.port
+  const core = await createCore({ dataDir: join(dir, 'core'), retryMinMs: 300, retryMaxMs: 1000, heartbeatMs: 500, requestTimeoutMs: 3000 })
+  const host = await startWebHost({ core, staticDir: STATIC_DIR })
+  const env: Env = {
+    get server() {
+      return server
+    },
+    core,
+    host,
+    dir,
+    async stopServer() {
+      await server.close()
+    },
+    async startServerAgain() {
+      server = await startServer({ port, dataDir: serverData, seed: 'demo', quiet: true, ...serverOpts })
+    },
+    snippet() {
+      const a = server.seed!.admin
+      return `api {\n  web_server: http://127.0.0.1:${port}\n  api_server: ${server.url}\n  files_server: http://127.0.0.1:${port}\n  credentials {\n    "access_key" = "${a.accessKey}"\n    "secret_key" = "${a.secretKey}"\n  }\n}\n`
+    },
+    async open(page: Page, hash = '') {
+      await page.goto(`${host.openUrl}${hash}`)
+    }
+  }
+  return env
+}
+
+export async function disposeEnv(env: Env) {
+  await env.host.close().catch(() => {})
+  await env.core.close().catch(() => {})
+  await env.server.close().catch(() => {})
+  rmSync(env.dir, { recursive: true, force: true })
+}
+
+export const test = base.extend<{ env: Env }>({
+  // eslint-disable-next-line no-empty-pattern
+  env: async ({}, use) => {
+    const env = await makeEnv()
+    await use(env)
+    await disposeEnv(env)
+  }
+})
+
+/** Add a connection through the UI by pasting the credentials snippet. */
+export async function addConnectionFromSnippet(page: Page, env: Env, name = 'Local demo') {
+  await page.getByTestId('conn-snippet').locator('textarea').fill(env.snippet())
+  const nameInput = page.getByTestId('conn-name').locator('input')
+  await nameInput.fill(name)
+  await expect(page.getByTestId('conn-api-url').locator('input')).toHaveValue(env.server.url)
+  await page.getByTestId('conn-save').click()
+}
+
+export { expect }

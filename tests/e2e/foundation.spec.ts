@@ -1,0 +1,71 @@
+import { addConnectionFromSnippet, expect, test } from './fixtures'
+
+test('first run: add a connection, see and rename the profile, survive the server going away', async ({ page, env }) => {
+  await env.open(page)
+  // First run: nothing configured yet, the app says so and offers to add a connection.
+  await expect(page.getByTestId('connections-empty')).toBeVisible()
+
+  await addConnectionFromSnippet(page, env)
+  await expect(page.getByTestId('connection-row')).toContainText('Local demo')
+  await expect(page.getByTestId('status-badge')).toContainText('Online')
+
+  // Profile from the server.
+  await page.getByTestId('nav-profile').click()
+  await expect(page.getByTestId('profile-name')).toContainText('Admin User')
+  await expect(page.getByTestId('profile-company')).toContainText('Demo Company')
+  await expect(page.getByTestId('profile-role')).toContainText(/admin/i)
+  await expect(page.getByTestId('profile-user-id')).toContainText(env.server.seed!.admin.id)
+  await expect(page.getByTestId('profile-cache-notice')).toHaveCount(0)
+
+  // Rename inline; Enter saves.
+  await page.getByTestId('profile-rename').click()
+  await page.getByTestId('profile-name-input').locator('input').fill('Ada Admin')
+  await page.getByTestId('profile-name-input').locator('input').press('Enter')
+  await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
+
+  // The rename reached the server, not just the screen.
+  const profile = await env.core.handlers['profile.get']({ refresh: true })
+  expect(profile.value.name).toBe('Ada Admin')
+  expect(profile.source).toBe('server')
+
+  // Reload: still renamed.
+  await page.reload()
+  await page.getByTestId('nav-profile').click()
+  await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
+
+  // The server goes away: the console notices by itself and shows the cached profile with its age.
+  await env.stopServer()
+  await expect(page.getByTestId('status-badge')).toContainText('Offline', { timeout: 15_000 })
+  await page.reload()
+  await page.getByTestId('nav-profile').click()
+  await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
+  await expect(page.getByTestId('profile-cache-notice')).toBeVisible()
+  await expect(page.getByTestId('profile-cache-notice')).toContainText(/cached/i)
+  await expect(page.getByTestId('profile-rename')).toBeDisabled()
+
+  // The server comes back: online again without user action, fresh data replaces the cached notice.
+  await env.startServerAgain()
+  await expect(page.getByTestId('status-badge')).toContainText('Online', { timeout: 15_000 })
+  await expect(page.getByTestId('profile-cache-notice')).toHaveCount(0, { timeout: 15_000 })
+  await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
+})
+
+test('bad input is refused with a message that names the field, and nothing is saved', async ({ page, env }) => {
+  await env.open(page)
+  await expect(page.getByTestId('connections-empty')).toBeVisible()
+  await page.getByTestId('conn-name').locator('input').fill('Broken')
+  await page.getByTestId('conn-api-url').locator('input').fill('not a url')
+  await page.getByTestId('conn-access-key').locator('input').fill('KEY')
+  await page.getByTestId('conn-secret-key').locator('input').fill('secret')
+  await expect(page.getByText(/API server URL must be an http/)).toBeVisible()
+  await expect(page.getByTestId('conn-save')).toBeDisabled()
+  expect(await env.core.handlers['connections.list']({})).toHaveLength(0)
+})
+
+test('testing a connection with a wrong secret says which step failed', async ({ page, env }) => {
+  await env.open(page)
+  await page.getByTestId('conn-snippet').locator('textarea').fill(env.snippet().replace(env.server.seed!.admin.secretKey, 'wrong-secret'))
+  await page.getByTestId('conn-name').locator('input').fill('Wrong secret')
+  await page.getByTestId('conn-test').click()
+  await expect(page.getByTestId('conn-test-result')).toContainText(/invalid|credentials|401/i)
+})
