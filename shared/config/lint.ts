@@ -94,7 +94,13 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
         'Convert it to HOCON (the values are kept; comments are lost).'
     })
   }
-  if (opts.format === 'hocon') out.push(...pyhoconChecks(text, idx))
+  const capitalized = new Set<string>()
+  if (opts.format === 'hocon') {
+    for (const d of pyhoconChecks(text, idx)) {
+      out.push(d)
+      if (d.code === 'pyhocon.capitalized-literal') capitalized.add(`${d.line}:${d.column}`)
+    }
+  }
 
   const value = result.value
   if (value === undefined) return out
@@ -112,10 +118,12 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
     return FIRST_LINE
   }
   /** True when the value text at `r` is an unquoted capitalised True/False (reported by the pyhocon check). */
-  const isCapitalizedLiteral = (r: Range): boolean => {
-    if (opts.format !== 'hocon') return false
+  const isCapitalizedLiteral = (r: Range, v: string): boolean => {
+    if (opts.format !== 'hocon' || !/^(true|false)$/i.test(v) || v === v.toLowerCase()) return false
+    if (capitalized.has(`${r.line}:${r.column}`)) return true
+    // No exact value position (e.g. a source map without this entry): trust the text scan if it saw such a literal.
     const s = text.slice(idx.offset(r.line, r.column), idx.offset(r.endLine, r.endColumn)).trim()
-    return /^(true|false|null)$/i.test(s) && s !== s.toLowerCase()
+    return s === v || (r === FIRST_LINE && capitalized.size > 0)
   }
 
   const restricted = new Set<string>(AGENT_RESTORED_KEYS)
@@ -132,7 +140,7 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
     else if (schema.loose && k !== 'object' && k !== 'array') ok = true
     else if (k === 'string' && want.includes('boolean')) {
       const r = locate(segs, 'value')
-      if (isCapitalizedLiteral(r)) ok = true // explained by pyhocon.capitalized-literal
+      if (isCapitalizedLiteral(r, v as string)) ok = true // explained by pyhocon.capitalized-literal
       else why = ' A quoted string is not a boolean: Python treats any non-empty string (even "false") as true.'
     }
     if (ok) return
