@@ -137,6 +137,8 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
     let why = ''
     if (k === 'number' && want.includes('string')) ok = true // ClearML reads str(value)
     else if (k === 'string' && want.includes('number') && /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/.test(v as string)) ok = true
+    // sizes and durations such as "10GB", "500 MiB", "30s": ClearML parses some numeric settings with units
+    else if (k === 'string' && want.includes('number') && /^\s*\d+(\.\d+)?\s*[A-Za-z]{1,3}\s*$/.test(v as string)) ok = true
     else if (schema.loose && k !== 'object' && k !== 'array') ok = true
     else if (k === 'string' && want.includes('boolean')) {
       const r = locate(segs, 'value')

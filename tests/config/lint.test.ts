@@ -87,6 +87,10 @@ describe('lintClearml: key tree from the reference files (values of real/*.expec
     expect(d[0].message).toMatch(/expects a boolean.*non-empty string/)
   })
 
+  it('accepts sizes with units where a number is expected', () => {
+    expect(lintJson({ sdk: { storage: { cache: { size: { max_used_bytes: '5GB', min_free_bytes: '10 GiB' } } } } })).toEqual([])
+  })
+
   it('accepts null for any key', () => {
     expect(lintJson({ api: { web_server: null, credentials: null }, agent: { default_docker: null } })).toEqual([])
   })
