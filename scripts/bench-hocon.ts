@@ -31,31 +31,34 @@ function loadReal(): { conf: string[]; json: string[] } {
 
 const bytes = (texts: string[]): number => texts.reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0)
 
-/** MB/s of a synchronous pass over all texts: warm-up, then whole passes for at least minMs. */
-function throughputSync(texts: string[], parse: (t: string) => unknown, minMs = 1000): number {
+/** MB/s of one pass over all texts, from the median pass time after a warm-up (robust to a busy machine). */
+function throughputSync(texts: string[], parse: (t: string) => unknown, minMs = 1500): number {
   for (let i = 0; i < 20; i++) for (const t of texts) parse(t)
-  let passes = 0
+  const times: number[] = []
   const start = performance.now()
-  let elapsed = 0
-  do {
+  while (times.length < 30 || performance.now() - start < minMs) {
+    const t0 = performance.now()
     for (const t of texts) parse(t)
-    passes++
-    elapsed = performance.now() - start
-  } while (elapsed < minMs)
-  return (bytes(texts) * passes) / 1e6 / (elapsed / 1000)
+    times.push(performance.now() - t0)
+  }
+  return bytes(texts) / 1e6 / (median(times) / 1000)
 }
 
 async function throughputAsync(texts: string[], parse: (t: string) => Promise<unknown>, minMs = 1500): Promise<number> {
   for (let i = 0; i < 2; i++) for (const t of texts) await parse(t)
-  let passes = 0
+  const times: number[] = []
   const start = performance.now()
-  let elapsed = 0
-  do {
+  while (times.length < 3 || performance.now() - start < minMs) {
+    const t0 = performance.now()
     for (const t of texts) await parse(t)
-    passes++
-    elapsed = performance.now() - start
-  } while (elapsed < minMs)
-  return (bytes(texts) * passes) / 1e6 / (elapsed / 1000)
+    times.push(performance.now() - t0)
+  }
+  return bytes(texts) / 1e6 / (median(times) / 1000)
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.floor(s.length / 2)]
 }
 
 const round = (x: number, digits = 2): number => Number(x.toFixed(digits))

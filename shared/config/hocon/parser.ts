@@ -1,8 +1,9 @@
 // Hand-rolled HOCON scanner and parser (lightbend HOCON.md). Works on char codes; fields are merged
 // into their objects as they are parsed, and substitutions are left as Special nodes for resolve.ts.
 
-import type { Diagnostic, Range, SourceMap } from '../types'
+import type { Diagnostic, Range } from '../types'
 import { ConcatError, joinParts } from './concat'
+import { LazySourceMap } from './sourcemap'
 import { Concat, Merge, Special, Subst, Ws, isObject, own, setOwn, type V } from './nodes'
 
 export interface IncludeRequest {
@@ -55,20 +56,6 @@ function isUnicodeSpace(c: number): boolean {
   )
 }
 
-function quoteSegment(s: string): string {
-  const n = s.length
-  if (n === 0) return '""'
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i)
-    if (c >= 128 || (CLS[c] & KEYCHAR) === 0) return JSON.stringify(s)
-  }
-  return s
-}
-
-export function childKey(parent: string, seg: string): string {
-  return parent === '' ? quoteSegment(seg) : parent + '.' + quoteSegment(seg)
-}
-
 function describeChar(c: number): string {
   if (Number.isNaN(c)) return 'end of file'
   if (c === 10) return 'newline'
@@ -78,7 +65,7 @@ function describeChar(c: number): string {
 /** State shared by the main text and the texts it includes. */
 export class Doc {
   root: { [key: string]: V } = {}
-  sourceMap: SourceMap = new Map()
+  sourceMap = new LazySourceMap()
   hasSubst = false
   /** Objects being parsed at a known path, outermost first (for self-referential substitutions). */
   frames: { path: string[]; obj: { [key: string]: V } }[] = []
@@ -216,15 +203,15 @@ export class Parser {
     const c = this.src.charCodeAt(this.pos)
     let value: V = this.doc.root
     if (c === 91 /* [ */) {
-      value = this.parseArray('')
+      value = this.parseArray(-1)
     } else {
       this.doc.frames.push({ path: [], obj: this.doc.root })
       if (c === 123 /* { */) {
         const l = this.line
         const col = this.col()
         this.pos++
-        this.parseObjectBody(this.doc.root, [], '', true, l, col)
-      } else this.parseObjectBody(this.doc.root, [], '', false, 0, 0)
+        this.parseObjectBody(this.doc.root, [], -1, true, l, col)
+      } else this.parseObjectBody(this.doc.root, [], -1, false, 0, 0)
       this.doc.frames.pop()
     }
     this.skipAll()
@@ -237,7 +224,7 @@ export class Parser {
   }
 
   /** Parses an included text into `obj`, which sits at `path` in the including document. */
-  parseIncluded(obj: { [key: string]: V }, path: string[] | null, key: string): void {
+  parseIncluded(obj: { [key: string]: V }, path: string[] | null, key: number): void {
     this.skipAll()
     const c = this.src.charCodeAt(this.pos)
     if (c === 91) this.fail('an included file must contain an object, not an array')
@@ -256,7 +243,7 @@ export class Parser {
   private parseObjectBody(
     obj: { [key: string]: V },
     path: string[] | null,
-    key: string,
+    key: number,
     braced: boolean,
     openLine: number,
     openCol: number
@@ -282,7 +269,7 @@ export class Parser {
       const d = src.charCodeAt(this.pos)
       if (d === 125) continue
       if (d === 44) this.fail("unexpected ','; two commas in a row")
-      if (!sep) this.failAfterValue(fieldKey)
+      if (!sep) this.failAfterValue(fieldKey < 0 ? 'the include' : `"${this.doc.sourceMap.keyOf(fieldKey)}"`)
     }
     this.depth--
   }
@@ -307,7 +294,7 @@ export class Parser {
   }
 
   /** Parses one field into obj; returns a description of its key for messages. */
-  private parseField(obj: { [key: string]: V }, path: string[] | null, key: string): string {
+  private parseField(obj: { [key: string]: V }, path: string[] | null, key: number): number {
     const src = this.src
     const kLine = this.line
     const kCol = this.col()
@@ -316,7 +303,7 @@ export class Parser {
       const after = src.charCodeAt(this.pos + 7)
       if (!this.isUnquotedAt(this.pos + 7, after) && after !== 34) {
         this.parseInclude(obj, path, key, kLine, kCol)
-        return 'include'
+        return -1
       }
     }
     const c0 = src.charCodeAt(this.pos)
@@ -329,8 +316,7 @@ export class Parser {
     this.parsePath(false)
     const segs = this.segs
     const n = segs.length
-    const keyText = segs.map((s) => s.text).join('.')
-    const what = `"${keyText}"`
+    const what = (): string => `"${segs.map((s) => s.text).join('.')}"`
     this.skipAll()
     let c = src.charCodeAt(this.pos)
     let append = false
@@ -344,45 +330,64 @@ export class Parser {
       this.pos += 2
       this.skipAll()
     } else if (c === 10 || c !== c || this.atComment(c) || c === 125 || c === 44) {
-      this.fail(`expected ':' or '=' after key ${what} (a field needs a value)`)
+      this.fail(`expected ':' or '=' after key ${what()} (a field needs a value)`)
     } else {
-      this.fail(`expected ':' or '=' after key ${what}, found ${describeChar(c)}`)
+      this.fail(`expected ':' or '=' after key ${what()}, found ${describeChar(c)}`)
     }
     c = src.charCodeAt(this.pos)
     if (!(c === 34 || c === 123 || c === 91 || (c === 36 && src.charCodeAt(this.pos + 1) === 123) || this.isUnquotedStart(c))) {
       if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
-      this.fail(`expected a value for key ${what}, found ${describeChar(c)}`)
+      this.fail(`expected a value for key ${what()}, found ${describeChar(c)}`)
     }
 
     // descend through all but the last segment
+    const sm = this.doc.sourceMap
     let target = obj
     let tKey = key
-    const keys: string[] = new Array(n)
-    for (let i = 0; i < n - 1; i++) {
-      tKey = childKey(tKey, segs[i].text)
-      keys[i] = tKey
-      target = this.descend(target, segs[i].text)
+    let keys: number[] | undefined
+    if (n > 1) {
+      keys = new Array(n - 1)
+      for (let i = 0; i < n - 1; i++) {
+        tKey = sm.add(tKey, segs[i].text)
+        keys[i] = tKey
+        target = this.descend(target, segs[i].text)
+      }
     }
     const last = segs[n - 1].text
-    const fKey = childKey(tKey, last)
-    keys[n - 1] = fKey
-    const fieldPath = path === null ? null : path.concat(segs.map((s) => s.text))
+    const fKey = sm.add(tKey, last)
+    // the field's path from the root is needed for nested objects and self-referential substitutions
+    let fieldPath: string[] | null = null
+    if (path !== null && (c === 123 || c === 36)) fieldPath = this.fieldPath(path, segs)
     const vLine = this.line
     const vCol = this.col()
     const value = this.parseValue(fieldPath, fKey)
+    if (path !== null && fieldPath === null && (append || value instanceof Special)) fieldPath = this.fieldPath(path, segs)
     if (append) this.appendValue(target, last, value, fieldPath, kLine, kCol)
     else this.assignValue(target, last, value, fieldPath)
     // source map: every prefix of the key path, and the field itself
-    const vRange = this.rangeFrom(vLine, vCol)
-    const sm = this.doc.sourceMap
-    for (let i = 0; i < n; i++) {
-      const s = segs[i]
-      sm.set(keys[i], {
-        key: this.mapRange ?? { line: kLine, column: s.startCol, endLine: kLine, endColumn: s.endCol },
-        value: vRange
-      })
+    const mr = this.mapRange
+    if (mr !== undefined) {
+      sm.setRange(fKey, mr, mr)
+      if (keys !== undefined) for (const k of keys) sm.setRange(k, mr, mr)
+    } else {
+      const vEndLine = this.line
+      const vEndCol = this.col()
+      const ls = segs[n - 1]
+      sm.setRanges(fKey, kLine, ls.startCol, kLine, ls.endCol, vLine, vCol, vEndLine, vEndCol)
+      if (keys !== undefined) {
+        for (let i = 0; i < n - 1; i++) {
+          const s = segs[i]
+          sm.setRanges(keys[i], kLine, s.startCol, kLine, s.endCol, vLine, vCol, vEndLine, vEndCol)
+        }
+      }
     }
-    return what
+    return fKey
+  }
+
+  private fieldPath(path: string[], segs: Seg[]): string[] {
+    const out = path.slice()
+    for (const s of segs) out.push(s.text)
+    return out
   }
 
   private isUnquotedAt(p: number, c: number): boolean {
@@ -491,7 +496,7 @@ export class Parser {
 
   // ---- include
 
-  private parseInclude(obj: { [key: string]: V }, path: string[] | null, key: string, kLine: number, kCol: number): void {
+  private parseInclude(obj: { [key: string]: V }, path: string[] | null, key: number, kLine: number, kCol: number): void {
     const src = this.src
     this.pos += 7
     this.skipSpaces()
@@ -648,7 +653,7 @@ export class Parser {
    * A value: one piece, or a concatenation of pieces on one line.
    * `first`, if given, is the object a leading '{...}' is parsed into.
    */
-  private parseValue(path: string[] | null, key: string): V {
+  private parseValue(path: string[] | null, key: number): V {
     const sLine = this.line
     const sCol = this.col()
     let pStart = this.pos
@@ -667,7 +672,7 @@ export class Parser {
       const c = this.src.charCodeAt(this.pos)
       if (!this.isValueStart(c)) {
         if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
-        this.failAfterValue(`"${key}"`)
+        this.failAfterValue(key < 0 ? 'the root' : `"${this.doc.sourceMap.keyOf(key)}"`)
       }
       if (this.pos > ws) parts.push(new Ws(this.src.slice(ws, this.pos)))
       pStart = this.pos
@@ -697,7 +702,7 @@ export class Parser {
     return v
   }
 
-  private parsePiece(path: string[] | null, key: string): V {
+  private parsePiece(path: string[] | null, key: number): V {
     const src = this.src
     const c = src.charCodeAt(this.pos)
     if (c === 34) return src.startsWith('"""', this.pos) ? this.parseTriple() : this.parseQuoted()
@@ -720,7 +725,7 @@ export class Parser {
     return this.parseUnquoted()
   }
 
-  private parseArray(key: string): V[] {
+  private parseArray(key: number): V[] {
     this.enter()
     const src = this.src
     const oLine = this.line
@@ -742,12 +747,17 @@ export class Parser {
         if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
         this.fail(`expected an array element or ']', found ${describeChar(c)}${c < 128 && CLS[c] & STOP ? ' (reserved characters must be quoted)' : ''}`)
       }
-      const eKey = key === '' ? String(arr.length) : key + '.' + arr.length
+      const eKey = sm.add(key, arr.length)
       const l = this.line
       const col = this.col()
       const v = this.parseValue(null, eKey)
-      const r = this.rangeFrom(l, col)
-      sm.set(eKey, { key: r, value: r })
+      const r = this.mapRange
+      if (r !== undefined) sm.setRange(eKey, r, r)
+      else {
+        const el = this.line
+        const ec = this.col()
+        sm.setRanges(eKey, l, col, el, ec, l, col, el, ec)
+      }
       arr.push(v)
       const sep = this.skipSeparator()
       if (this.pos >= this.len) continue

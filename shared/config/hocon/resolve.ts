@@ -27,7 +27,8 @@ export class Resolver {
   private readonly inProgress = new Set<object>()
   private readonly done = new Set<object>()
   private depth = 0
-  private slotPath = ''
+  /** Path of the top-level slot being resolved (for messages). */
+  private readonly at: (string | number)[] = []
 
   constructor(
     private readonly root: { [key: string]: V },
@@ -37,7 +38,7 @@ export class Resolver {
 
   /** Resolves everything reachable from the root value, in place. */
   resolveAll(value: V): void {
-    this.deep(value, '')
+    this.deep(value)
   }
 
   private report(e: ResolveError): void {
@@ -55,50 +56,54 @@ export class Resolver {
   }
 
   /** Deeply resolves a container in place. */
-  private deep(v: V, at: string): void {
+  private deep(v: V): void {
     if (typeof v !== 'object' || v === null || v instanceof Special) return
     if (this.done.has(v)) return
-    if (this.inProgress.has(v)) {
-      const s = this.substStack[this.substStack.length - 1]
-      throw this.cycleError(s)
-    }
+    if (this.inProgress.has(v)) throw this.cycleError(this.substStack[this.substStack.length - 1])
     this.inProgress.add(v)
     const top = this.substStack.length === 0
+    const at = this.at
     if (Array.isArray(v)) {
       let w = 0
       for (let i = 0; i < v.length; i++) {
         let e = v[i]
+        if (top) at.push(i)
         if (e instanceof Special) {
-          const r = top ? this.topSlot(() => this.node(e as Special), at === '' ? String(i) : at + '.' + i) : this.node(e)
-          if (r === undefined) continue
+          const r = top ? this.topSlot(e) : this.node(e)
+          if (r === undefined) {
+            if (top) at.pop()
+            continue
+          }
           e = r
         }
         v[w++] = e
-        if (typeof e === 'object' && e !== null) this.deep(e, top ? (at === '' ? String(i) : at + '.' + i) : at)
+        if (typeof e === 'object' && e !== null) this.deep(e)
+        if (top) at.pop()
       }
       v.length = w
     } else {
       const obj = v as { [key: string]: V }
       for (const k of Object.keys(obj)) {
         let e = obj[k] as V
-        const p = top ? (at === '' ? pathText([k]) : at + '.' + pathText([k])) : at
+        if (top) at.push(k)
         if (e instanceof Special) {
-          const r = top ? this.topSlot(() => this.slot(obj, k), p) : this.slot(obj, k)
-          if (r === undefined) continue
-          e = r
+          const r = top ? this.topSlot(e) : this.node(e)
+          if (r === undefined) delete obj[k]
+          else setOwn(obj, k, r)
+          e = r === undefined ? null : r
         }
-        if (typeof e === 'object' && e !== null) this.deep(e, p)
+        if (typeof e === 'object' && e !== null) this.deep(e)
+        if (top) at.pop()
       }
     }
     this.inProgress.delete(v)
     this.done.add(v)
   }
 
-  /** Top-level resolution of one slot: failures become diagnostics. */
-  private topSlot(f: () => V | undefined, path: string): V | undefined {
-    this.slotPath = path
+  /** Top-level resolution of one node: failures become diagnostics (and the value is dropped). */
+  private topSlot(n: Special): V | undefined {
     try {
-      return f()
+      return this.node(n)
     } catch (e) {
       if (e instanceof ResolveError) {
         this.report(e)
@@ -109,7 +114,7 @@ export class Resolver {
   }
 
   private cycleError(s: Subst | undefined): ResolveError {
-    const chain = [this.slotPath, ...this.substStack.map((x) => pathText(x.path))]
+    const chain = [pathText(this.at.map(String)), ...this.substStack.map((x) => pathText(x.path))]
     return new ResolveError(`cycle in substitutions: ${chain.join(' -> ')}`, s?.range, true)
   }
 
@@ -198,7 +203,7 @@ export class Resolver {
       cur = own(cur, seg) instanceof Special ? this.slot(cur, seg) : own(cur, seg)
       if (cur === undefined) return undefined
     }
-    if (cur !== undefined) this.deep(cur, this.slotPath)
+    if (cur !== undefined) this.deep(cur)
     return cur
   }
 
