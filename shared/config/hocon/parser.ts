@@ -56,6 +56,10 @@ function isUnicodeSpace(c: number): boolean {
   )
 }
 
+function keyText(segs: Seg[]): string {
+  return `"${segs.map((s) => s.text).join('.')}"`
+}
+
 function describeChar(c: number): string {
   if (Number.isNaN(c)) return 'end of file'
   if (c === 10) return 'newline'
@@ -316,7 +320,6 @@ export class Parser {
     this.parsePath(false)
     const segs = this.segs
     const n = segs.length
-    const what = (): string => `"${segs.map((s) => s.text).join('.')}"`
     this.skipAll()
     let c = src.charCodeAt(this.pos)
     let append = false
@@ -330,14 +333,14 @@ export class Parser {
       this.pos += 2
       this.skipAll()
     } else if (c === 10 || c !== c || this.atComment(c) || c === 125 || c === 44) {
-      this.fail(`expected ':' or '=' after key ${what()} (a field needs a value)`)
+      this.fail(`expected ':' or '=' after key ${keyText(segs)} (a field needs a value)`)
     } else {
-      this.fail(`expected ':' or '=' after key ${what()}, found ${describeChar(c)}`)
+      this.fail(`expected ':' or '=' after key ${keyText(segs)}, found ${describeChar(c)}`)
     }
     c = src.charCodeAt(this.pos)
     if (!(c === 34 || c === 123 || c === 91 || (c === 36 && src.charCodeAt(this.pos + 1) === 123) || this.isUnquotedStart(c))) {
       if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
-      this.fail(`expected a value for key ${what()}, found ${describeChar(c)}`)
+      this.fail(`expected a value for key ${keyText(segs)}, found ${describeChar(c)}`)
     }
 
     // descend through all but the last segment

@@ -3,11 +3,16 @@
 
 import type { Range, SourceMapEntry } from '../types'
 
-const KEYCHAR = /^[A-Za-z0-9_-]+$/
-
+/** A path segment as pathKey writes it: bare when it is non-empty [A-Za-z0-9_-]+, else JSON-quoted. */
 function quote(seg: string | number): string {
   if (typeof seg === 'number') return String(seg)
-  return KEYCHAR.test(seg) ? seg : JSON.stringify(seg)
+  const n = seg.length
+  if (n === 0) return '""'
+  for (let i = 0; i < n; i++) {
+    const c = seg.charCodeAt(i)
+    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 45)) return JSON.stringify(seg)
+  }
+  return seg
 }
 
 export class LazySourceMap extends Map<string, SourceMapEntry> {
