@@ -53,8 +53,14 @@ export const useStatusStore = defineStore('status', () => {
     return Math.max(0, Math.ceil((at - now.value) / 1000))
   })
 
+  /** "Cannot reach x" -> "cannot reach x", for use after a dash. */
+  const lower = (r: string) => (/^[A-Z][a-z]/.test(r) ? r.charAt(0).toLowerCase() + r.slice(1) : r)
+
   const badge = computed<{ kind: BadgeKind; label: string; tooltip: string }>(() => {
     const s = status.value
+    if (core.problem === 'unreachable' && core.since !== null && now.value - core.since >= 2000) {
+      return { kind: 'connecting', label: 'Connecting', tooltip: "Lost contact with the console's core; reconnecting…" }
+    }
     if (!s) return { kind: 'connecting', label: 'Connecting', tooltip: "Waiting for the console's core…" }
     const retry =
       retryInSeconds.value === null ? '' : retryInSeconds.value === 0 ? '; retrying now' : `; retrying in ${retryInSeconds.value} s`
@@ -62,9 +68,9 @@ export const useStatusStore = defineStore('status', () => {
       case 'online':
         return { kind: 'online', label: 'Online', tooltip: `Online — connected to ${s.activeConnectionName ?? 'the server'}` }
       case 'connecting':
-        return { kind: 'connecting', label: 'Connecting', tooltip: `Connecting — ${s.reason ?? 'reaching the server'}…` }
+        return { kind: 'connecting', label: 'Connecting', tooltip: `Connecting — ${s.reason ? lower(s.reason) : 'reaching the server'}…` }
       case 'offline':
-        return { kind: 'offline', label: 'Offline', tooltip: `Offline — ${s.reason ?? 'the server cannot be reached'}${retry}` }
+        return { kind: 'offline', label: 'Offline', tooltip: `Offline — ${s.reason ? lower(s.reason) : 'the server cannot be reached'}${retry}` }
       case 'auth_failed':
         return {
           kind: 'auth',
