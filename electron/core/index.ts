@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AppStatus, Events, EventName, Handlers, TestConnectionResult } from '../../shared/api'
+import { convertConfig, handleValidateRequest } from '../../shared/config'
 import { ClearmlClient, ClearmlError } from './clearml'
 import { coreMigrations, openDatabase, type Db } from './db'
 import { createLogger } from './log'
@@ -166,6 +167,18 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       const d = input.draft
       if (!d.secretKey) return { ok: false, latencyMs: null, serverVersion: null, apiVersion: null, featureSet: null, user: null, failedStep: 'login', message: 'Enter the secret key to test.' }
       return testClient(new ClearmlClient({ apiUrl: d.apiUrl.replace(/\/+$/, ''), accessKey: d.accessKey, secretKey: d.secretKey, verifyTls: d.verifyTls, caFile: d.caFile ?? undefined, retries: 0, timeoutMs: 8000 }))
+    },
+    'config.validate': async ({ text, format, adminVault }) => {
+      const { diagnostics } = handleValidateRequest({ id: 0, text, format, adminVault })
+      return {
+        diagnostics,
+        errors: diagnostics.filter((d) => d.severity === 'error').length,
+        warnings: diagnostics.filter((d) => d.severity === 'warning').length
+      }
+    },
+    'config.convert': async ({ text, from, to }) => {
+      const r = convertConfig(text, from, to)
+      return { text: r.text ?? null, diagnostics: r.diagnostics, lostComments: r.lostComments }
     },
     'profile.get': async ({ refresh }) => profile.get(refresh),
     'profile.rename': async ({ name }) => profile.rename(name)

@@ -1,6 +1,7 @@
 // The one API contract between renderer and core. Both transports (Electron IPC and the web host)
 // bind this table generically and validate every input against its schema before the core runs.
 import { z } from 'zod'
+import type { ConfigFormat, Diagnostic } from '../config/types'
 import type { AppStatus, Cached, ConnectionInfo, TestConnectionResult, UserProfile } from './types'
 
 /** A method: its input schema, and (as a phantom type) its output. */
@@ -25,6 +26,8 @@ const httpUrl = (label: string) =>
     .refine((v) => /^https?:\/\/[^\s/?#@]+(:\d{1,5})?([/?#][^\s]*)?$/i.test(v), `${label} must be an http:// or https:// URL`)
 
 const optionalUrl = (label: string) => z.union([z.literal(''), httpUrl(label)]).default('')
+
+const configFormat = z.enum(['hocon', 'json', 'yaml'], { message: 'Format must be hocon, json or yaml' }) satisfies z.ZodType<ConfigFormat>
 
 export const connectionInput = z
   .object({
@@ -54,6 +57,20 @@ export const methods = {
   /** Test a saved connection (by id) or an unsaved form (draft, which must carry its secret). */
   'connections.test': method<TestConnectionResult>()(
     z.union([z.object({ id }).strict(), z.object({ draft: connectionInput }).strict()])
+  ),
+
+  /** The config-format engine run by the core: the same code the editor's Web Worker runs. */
+  'config.validate': method<{ diagnostics: Diagnostic[]; errors: number; warnings: number }>()(
+    z
+      .object({
+        text: z.string().max(5_000_000, 'Text must be at most 5 MB'),
+        format: configFormat,
+        adminVault: z.boolean().default(false)
+      })
+      .strict()
+  ),
+  'config.convert': method<{ text: string | null; diagnostics: Diagnostic[]; lostComments: boolean }>()(
+    z.object({ text: z.string().max(5_000_000, 'Text must be at most 5 MB'), from: configFormat, to: configFormat }).strict()
   ),
 
   'profile.get': method<Cached<UserProfile>>()(z.object({ refresh: z.boolean().default(false) }).strict()),

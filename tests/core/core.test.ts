@@ -153,4 +153,23 @@ describe('core', () => {
     await core.handlers['connections.delete']({ id: c.id })
     expect(core.status().state).toBe('none')
   })
+
+  it('runs the config engine in the core: positions, admin-vault rules, conversion', async () => {
+    const bad = await core.handlers['config.validate']({ text: 'agent {\n  worker_name: "gpu-1"\n  git_usr: "x"\n}\n', format: 'hocon', adminVault: true })
+    expect(bad.errors).toBe(1)
+    const restricted = bad.diagnostics.find((d) => d.severity === 'error')!
+    expect(restricted.line).toBe(2)
+    expect(restricted.message).toMatch(/worker_name/)
+    const typo = bad.diagnostics.find((d) => d.severity === 'warning')!
+    expect(typo.line).toBe(3)
+    expect(typo.message).toMatch(/git_user/)
+    const syntax = await dispatch(core.handlers, 'config.validate', { text: 'a {', format: 'hocon' })
+    expect(syntax.ok && (syntax.result as { errors: number }).errors).toBeGreaterThan(0)
+    const wrongFormat = await dispatch(core.handlers, 'config.validate', { text: '', format: 'toml' })
+    expect(wrongFormat.ok ? '' : wrongFormat.error.message).toMatch(/format: Format must be hocon, json or yaml/)
+    const conv = await core.handlers['config.convert']({ text: 'sdk:\n  development:\n    default_output_uri: "s3://b"\n', from: 'yaml', to: 'hocon' })
+    expect(conv.text).toMatch(/default_output_uri/)
+    const back = await core.handlers['config.validate']({ text: conv.text!, format: 'hocon', adminVault: false })
+    expect(back.errors).toBe(0)
+  })
 })

@@ -15,8 +15,8 @@ export class CacheStore {
 
   /** Store and announce; returns the time stored. */
   put(connectionId: string, kind: string, key: string, value: unknown): number {
-    cachePut(this.db, connectionId, kind, key, value)
+    const { fetchedAt } = cachePut(this.db, connectionId, kind, key, value)
     this.changed(connectionId, [kind])
-    return Date.now()
+    return fetchedAt
   }
 }
