@@ -42,3 +42,4 @@ export const IconPlug = icon('IconPlug', ['M9 2v6', 'M15 2v6', 'M6 8h12v4a6 6 0 
 export const IconTrash = icon('IconTrash', ['M3 6h18', 'M8 6V4h8v2', 'M19 6l-1 14H6L5 6'])
 export const IconBolt = icon('IconBolt', ['M13 2 3 14h9l-1 8 10-12h-9Z'])
 export const IconSearch = icon('IconSearch', ['M11 19a8 8 0 1 0 0-16 8 8 0 0 0 0 16Z', 'M21 21l-4.3-4.3'])
+export const IconWrench = icon('IconWrench', ['M14.7 6.3a4 4 0 0 0-5.4 5.4L3 18l3 3 6.3-6.3a4 4 0 0 0 5.4-5.4l-2.5 2.5-2.4-.6-.6-2.4Z'])
