@@ -72,6 +72,8 @@ export class Resolver {
           const r = top ? this.topSlot(e) : this.node(e)
           if (r === undefined) {
             if (top) at.pop()
+            // a failed node stays in place, so that later references to it fail silently
+            if (e.state === FAILED) v[w++] = e
             continue
           }
           e = r
@@ -88,8 +90,8 @@ export class Resolver {
         if (top) at.push(k)
         if (e instanceof Special) {
           const r = top ? this.topSlot(e) : this.node(e)
-          if (r === undefined) delete obj[k]
-          else setOwn(obj, k, r)
+          if (r !== undefined) setOwn(obj, k, r)
+          else if (e.state !== FAILED) delete obj[k]
           e = r === undefined ? null : r
         }
         if (typeof e === 'object' && e !== null) this.deep(e)
@@ -107,6 +109,7 @@ export class Resolver {
     } catch (e) {
       if (e instanceof ResolveError) {
         this.report(e)
+        n.state = FAILED
         return undefined
       }
       throw e
