@@ -160,3 +160,16 @@ describe('parseHocon includes', () => {
     expect(errors('include "self.conf"', { resolveInclude, filename: '/c/x.conf' })[0]).toMatch(/include cycle/)
   })
 })
+
+describe('parseHocon source map of substituted values', () => {
+  it('maps key paths that came from a substitution to the field that holds it', () => {
+    const text = 'base { x = 1, y { z = 2 } }\ncopy = ${base} { w = 3 }\n'
+    const sm = parseHocon(text).sourceMap
+    const copy = sm.get('copy')
+    expect(copy?.value).toEqual({ line: 2, column: 8, endLine: 2, endColumn: 25 })
+    expect(sm.get('copy.x')).toBe(copy)
+    expect(sm.get('copy.y.z')).toBe(copy)
+    expect(sm.get('copy.w')?.key).toEqual({ line: 2, column: 18, endLine: 2, endColumn: 19 })
+    expect(sm.get('base.y.z')?.key).toEqual({ line: 1, column: 19, endLine: 1, endColumn: 20 })
+  })
+})

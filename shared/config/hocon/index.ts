@@ -31,5 +31,6 @@ export function parseHocon(text: string, options: HoconOptions = {}): ParseResul
     }
   }
   const failed = diagnostics.some((d) => d.severity === 'error')
+  if (!failed && doc.hasSubst) doc.sourceMap.fillFrom = value as ConfigValue
   return { value: failed ? undefined : (value as ConfigValue), sourceMap: doc.sourceMap, diagnostics }
 }

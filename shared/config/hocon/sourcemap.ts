@@ -1,7 +1,7 @@
 // A SourceMap that the parser fills cheaply (numbers in flat arrays, no key strings) and that
 // builds its Map entries the first time anyone reads it.
 
-import type { Range, SourceMapEntry } from '../types'
+import type { ConfigValue, Range, SourceMapEntry } from '../types'
 
 /** A path segment as pathKey writes it: bare when it is non-empty [A-Za-z0-9_-]+, else JSON-quoted. */
 function quote(seg: string | number): string {
@@ -21,6 +21,11 @@ export class LazySourceMap extends Map<string, SourceMapEntry> {
   /** 8 numbers per record: key line, column, endLine, endColumn, then the same for the value. */
   private nums: number[] = []
   private built = 0
+  /**
+   * Resolved document whose key paths that came from substitutions have no record of their own;
+   * when set, each such path is mapped to its nearest mapped ancestor (e.g. the \${...} that produced it).
+   */
+  fillFrom: ConfigValue | undefined = undefined
 
   /** Reserves a record for seg under parent (-1 = root); returns its index. */
   add(parent: number, seg: string | number): number {
@@ -71,6 +76,26 @@ export class LazySourceMap extends Map<string, SourceMapEntry> {
       })
     }
     this.built = count
+    if (this.fillFrom !== undefined) {
+      const v = this.fillFrom
+      this.fillFrom = undefined
+      this.fill(v, '', undefined)
+    }
+  }
+
+  private fill(v: ConfigValue, key: string, parent: SourceMapEntry | undefined): void {
+    if (typeof v !== 'object' || v === null) return
+    const isArray = Array.isArray(v)
+    for (const k of Object.keys(v)) {
+      const q = isArray ? k : quote(k)
+      const ck = key === '' ? q : key + '.' + q
+      let e = super.get(ck)
+      if (e === undefined && parent !== undefined) {
+        e = parent
+        super.set(ck, e)
+      }
+      this.fill((v as Record<string, ConfigValue>)[k], ck, e)
+    }
   }
 
   override get(k: string): SourceMapEntry | undefined {
