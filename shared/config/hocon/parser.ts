@@ -832,14 +832,17 @@ export class Parser {
     this.pos = p
     if (numEnd >= 0) {
       const num = toNumber(src, start, numEnd)
-      if (num === undefined) {
+      if (num !== undefined) {
+        if (numEnd === p) return num
+      } else if (Number.isNaN(Number(src.slice(start, numEnd)))) {
+        // not a number after all: an unquoted string, which cannot hold '+'
         for (let i = start; i < numEnd; i++) {
           if (src.charCodeAt(i) === 43) {
             this.pos = i
             this.fail("reserved character '+' is not allowed outside quotes")
           }
         }
-      } else if (numEnd === p) return num
+      }
       return src.slice(start, p)
     }
     const n = p - start
@@ -945,10 +948,11 @@ function toNumber(src: string, start: number, end: number): number | undefined {
       if (c < 48 || c > 57) return undefined
     }
     const n = Number(text)
-    return n === 0 ? 0 : n
+    return n === 0 ? 0 : Number.isFinite(n) ? n : undefined
   }
   const n = Number(text)
-  return Number.isNaN(n) ? undefined : n
+  // out of double range: keep the text (a JSON value cannot hold Infinity)
+  return Number.isFinite(n) ? n : undefined
 }
 
 /** obj[key] = v with HOCON's duplicate-key rules (objects merge, unresolved values layer). */
