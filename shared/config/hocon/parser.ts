@@ -291,13 +291,12 @@ export class Parser {
     this.fail(`expected ',' or a newline after the value of ${what}, found ${describeChar(c)}`)
   }
 
+  /** Whether c, the character at pos, can start an unquoted string. */
   private isUnquotedStart(c: number): boolean {
-    if (c !== c) return false
-    if (c < 128) return (CLS[c] & STOP) === 0 && !(c === 47 && this.src.charCodeAt(this.pos + 1) === 47)
-    return !isUnicodeSpace(c)
+    return this.isUnquotedAt(this.pos, c)
   }
 
-  /** Parses one field into obj; returns a description of its key for messages. */
+  /** Parses one field (or an include) into obj; returns the field's source-map record (-1 for an include). */
   private parseField(obj: { [key: string]: V }, path: string[] | null, key: number): number {
     const src = this.src
     const kLine = this.line
@@ -320,6 +319,7 @@ export class Parser {
     this.parsePath(false)
     const segs = this.segs
     const n = segs.length
+    if (n + this.depth > MAX_DEPTH) this.fail(`key path is too long (more than ${MAX_DEPTH} levels of nesting)`)
     this.skipAll()
     let c = src.charCodeAt(this.pos)
     let append = false
@@ -393,6 +393,7 @@ export class Parser {
     return out
   }
 
+  /** Whether c, the character at p, can start or continue an unquoted string. */
   private isUnquotedAt(p: number, c: number): boolean {
     if (c !== c) return false
     if (c < 128) return (CLS[c] & STOP) === 0 && !(c === 47 && this.src.charCodeAt(p + 1) === 47)
