@@ -98,7 +98,7 @@ describe('parseHocon diagnostics', () => {
     expect(errors('a = "abc')).toEqual(['1:5-1:6 unclosed string'])
     expect(errors('a = [1, 2')).toEqual(["1:5-1:6 unclosed '[' (opened at line 1, column 5)"])
     expect(errors('a = 1,,')).toEqual(["1:7-1:8 unexpected ','; two commas in a row"])
-    expect(errors('a = x & y')).toEqual([`1:7-1:8 expected ',' or a newline after the value of "a", found '&'`])
+    expect(errors('a = x & y')).toEqual([`1:7-1:8 reserved character '&' is not allowed outside quotes; put the value of "a" in double quotes`])
     expect(errors('url = https://example.com')).toEqual([
       `1:12-1:13 '//' starts a comment, so this unquoted URL is cut at ':'; put the value of "url" in double quotes`
     ])

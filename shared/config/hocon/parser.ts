@@ -288,6 +288,9 @@ export class Parser {
       this.fail(`unexpected ${describeChar(c)} after the value of ${what}; separate fields with ',' or a newline`)
     }
     if (c === 93 || c === 125) this.fail(`unexpected ${describeChar(c)} after the value of ${what}`)
+    if (c < 128 && (CLS[c] & STOP) !== 0 && c !== 10) {
+      this.fail(`reserved character ${describeChar(c)} is not allowed outside quotes; put the value of ${what} in double quotes`)
+    }
     this.fail(`expected ',' or a newline after the value of ${what}, found ${describeChar(c)}`)
   }
 
