@@ -1,4 +1,12 @@
 // HOCON (lightbend HOCON.md) parser: parseHocon(text, options) -> { value, sourceMap, diagnostics }.
+//
+// parser.ts scans char codes and merges fields into plain objects as it goes; anything that needs a
+// substitution stays a Special node (nodes.ts) and resolve.ts replaces those, only when the text had any.
+// Self-referential substitutions are bound at parse time to the field's previous value. The source map
+// (sourcemap.ts) is recorded as numbers and turned into Map entries the first time it is read.
+// Checked against lightbend's conformance data in tests/config/hocon-conformance.test.ts.
+// Known differences from lightbend: a number substituted into a string concatenation is written from its
+// value (1.50 -> "1.5"), not its original text; positions in included files are reported at the include.
 
 import type { ConfigValue, Diagnostic, ParseResult } from '../types'
 import { Doc, Parser, SyntaxAbort, type HoconOptions } from './parser'
