@@ -24,7 +24,19 @@ export const rendererConfig: UserConfig = {
   },
   server: {
     host: '127.0.0.1',
-    proxy: { '/api': { target: devApiTarget, changeOrigin: false } }
+    proxy: {
+      '/api': {
+        target: devApiTarget,
+        // The web host accepts only its own Host and Origin (DNS-rebinding guard): present the proxied
+        // requests as its own.
+        changeOrigin: true,
+        configure: (proxy) => {
+          proxy.on('proxyReq', (req) => {
+            if (req.getHeader('origin')) req.setHeader('origin', devApiTarget)
+          })
+        }
+      }
+    }
   }
 }
 
