@@ -173,3 +173,13 @@ describe('parseHocon source map of substituted values', () => {
     expect(sm.get('base.y.z')?.key).toEqual({ line: 1, column: 19, endLine: 1, endColumn: 20 })
   })
 })
+
+describe('parseHocon source map laziness', () => {
+  it('is a Map whose entries exist once read, so a copy or a clone after reading is complete', () => {
+    const r = parseHocon('a.b = 1\nc = [x]')
+    expect(r.sourceMap).toBeInstanceOf(Map)
+    const copy = new Map(r.sourceMap)
+    expect([...copy.keys()].sort()).toEqual(['a', 'a.b', 'c', 'c.0'])
+    expect(structuredClone(r.sourceMap).get('a.b')).toEqual(r.sourceMap.get('a.b'))
+  })
+})

@@ -20,10 +20,15 @@ export function parseHocon(text: string, options: HoconOptions = {}): ParseResul
   const doc = new Doc(options)
   const diagnostics: Diagnostic[] = []
   let value: V | undefined
+  let substituted: { path: (string | number)[]; value: V }[] | undefined
   try {
     const parser = new Parser(text, doc, [], options.filename, undefined, options.filename ? [options.filename] : [])
     value = parser.parseDocument()
-    if (doc.hasSubst) new Resolver(doc.root, options.env ?? {}, diagnostics).resolveAll(value)
+    if (doc.hasSubst) {
+      const resolver = new Resolver(doc.root, options.env ?? {}, diagnostics)
+      resolver.resolveAll(value)
+      substituted = resolver.substituted
+    }
   } catch (e) {
     if (e instanceof SyntaxAbort) diagnostics.push(e.diagnostic)
     else {
@@ -39,6 +44,8 @@ export function parseHocon(text: string, options: HoconOptions = {}): ParseResul
     }
   }
   const failed = diagnostics.some((d) => d.severity === 'error')
-  if (!failed && doc.hasSubst) doc.sourceMap.fillFrom = value as ConfigValue
+  if (!failed && substituted !== undefined && substituted.length > 0) {
+    doc.sourceMap.fillFrom = substituted as { path: (string | number)[]; value: ConfigValue }[]
+  }
   return { value: failed ? undefined : (value as ConfigValue), sourceMap: doc.sourceMap, diagnostics }
 }

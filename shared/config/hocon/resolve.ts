@@ -29,6 +29,8 @@ export class Resolver {
   private depth = 0
   /** Path of the top-level slot being resolved (for messages). */
   private readonly at: (string | number)[] = []
+  /** Containers that substitutions put into the document, with their paths (for the source map). */
+  readonly substituted: { path: (string | number)[]; value: V }[] = []
 
   constructor(
     private readonly root: { [key: string]: V },
@@ -105,7 +107,9 @@ export class Resolver {
   /** Top-level resolution of one node: failures become diagnostics (and the value is dropped). */
   private topSlot(n: Special): V | undefined {
     try {
-      return this.node(n)
+      const r = this.node(n)
+      if (typeof r === 'object' && r !== null) this.substituted.push({ path: this.at.slice(), value: r })
+      return r
     } catch (e) {
       if (e instanceof ResolveError) {
         this.report(e)

@@ -1,5 +1,7 @@
 // A SourceMap that the parser fills cheaply (numbers in flat arrays, no key strings) and that
-// builds its Map entries the first time anyone reads it.
+// builds its Map entries the first time anyone reads it through a Map method.
+// Caveat: structuredClone / postMessage / Electron IPC copy a Map's entries without calling its methods,
+// so an unread map would arrive empty: read it first (e.g. send `new Map(result.sourceMap)`).
 
 import type { ConfigValue, Range, SourceMapEntry } from '../types'
 
@@ -22,10 +24,10 @@ export class LazySourceMap extends Map<string, SourceMapEntry> {
   private nums: number[] = []
   private built = 0
   /**
-   * Resolved document whose key paths that came from substitutions have no record of their own;
-   * when set, each such path is mapped to its nearest mapped ancestor (e.g. the \${...} that produced it).
+   * Values that substitutions put into the document: their key paths have no record of their own, so
+   * each is mapped to its nearest mapped ancestor (e.g. the field holding the \${...}).
    */
-  fillFrom: ConfigValue | undefined = undefined
+  fillFrom: { path: (string | number)[]; value: ConfigValue }[] | undefined = undefined
 
   /** Reserves a record for seg under parent (-1 = root); returns its index. */
   add(parent: number, seg: string | number): number {
@@ -64,22 +66,32 @@ export class LazySourceMap extends Map<string, SourceMapEntry> {
     if (this.built === count) return
     const keys: string[] = new Array(count)
     const n = this.nums
+    let value: Range | undefined
     for (let i = 0; i < count; i++) {
       const p = this.parents[i]
       const q = quote(this.segs[i])
       keys[i] = p < 0 ? q : keys[p] + '.' + q
       if (i < this.built) continue
       const o = i * 8
-      super.set(keys[i], {
-        key: { line: n[o], column: n[o + 1], endLine: n[o + 2], endColumn: n[o + 3] },
-        value: { line: n[o + 4], column: n[o + 5], endLine: n[o + 6], endColumn: n[o + 7] }
-      })
+      // the prefixes of a path key share their field's value range
+      if (value === undefined || value.line !== n[o + 4] || value.column !== n[o + 5] || value.endLine !== n[o + 6] || value.endColumn !== n[o + 7]) {
+        value = { line: n[o + 4], column: n[o + 5], endLine: n[o + 6], endColumn: n[o + 7] }
+      }
+      super.set(keys[i], { key: { line: n[o], column: n[o + 1], endLine: n[o + 2], endColumn: n[o + 3] }, value })
     }
     this.built = count
     if (this.fillFrom !== undefined) {
-      const v = this.fillFrom
+      const list = this.fillFrom
       this.fillFrom = undefined
-      this.fill(v, '', undefined)
+      for (const { path, value } of list) {
+        let key = ''
+        let entry: SourceMapEntry | undefined
+        for (const seg of path) {
+          key = key === '' ? quote(seg) : key + '.' + quote(seg)
+          entry = super.get(key) ?? entry
+        }
+        this.fill(value, key, entry)
+      }
     }
   }
 
