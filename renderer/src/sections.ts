@@ -1,6 +1,7 @@
 // The navigable sections of the console, in menu order. Descriptions are one sentence from the Settings spec.
 export type SectionId =
   | 'connections'
+  | 'config-check'
   | 'profile'
   | 'configuration'
   | 'workspace'
@@ -99,6 +100,13 @@ export const sections: Section[] = [
     group: 'app',
     built: true,
     description: 'The ClearML servers this console knows, their credentials, and which one is active.'
+  },
+  {
+    id: 'config-check',
+    title: 'Config check',
+    group: 'app',
+    built: true,
+    description: 'Check a clearml.conf or a configuration vault (HOCON, JSON or YAML) as you type, and convert between formats.'
   }
 ]
 
