@@ -23,7 +23,7 @@ function run(cmd, args) {
   for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig))
 }
 
-let bin = null
+let bin
 try {
   require.resolve('electron')
   bin = electronBinary()

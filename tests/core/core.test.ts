@@ -80,7 +80,14 @@ describe('core', () => {
     expect(p.source).toBe('server')
     expect(p.value).toMatchObject({ name: 'Admin User', companyName: 'Demo Company', role: 'admin', id: server.seed!.admin.id })
 
+    // A refresh that brings nothing new must not announce a change (screens reload on it: no loops).
+    const changes: string[][] = []
+    core.on('cache.changed', (e) => changes.push(e.kinds))
+    await core.handlers['profile.get']({ refresh: true })
+    expect(changes).toEqual([])
+
     const renamed = await core.handlers['profile.rename']({ name: 'Ada Admin' })
+    expect(changes).toEqual([['profile']])
     expect(renamed.value.name).toBe('Ada Admin')
 
     // Nothing that reaches the renderer carries the secret.

@@ -70,10 +70,10 @@ export const test = base.extend<{ env: Env }>({
 
 /** Add a connection through the UI by pasting the credentials snippet. */
 export async function addConnectionFromSnippet(page: Page, env: Env, name = 'Local demo') {
-  await page.getByTestId('conn-snippet').locator('textarea').fill(env.snippet())
-  const nameInput = page.getByTestId('conn-name').locator('input')
+  await page.getByTestId('conn-snippet').fill(env.snippet())
+  const nameInput = page.getByTestId('conn-name')
   await nameInput.fill(name)
-  await expect(page.getByTestId('conn-api-url').locator('input')).toHaveValue(env.server.url)
+  await expect(page.getByTestId('conn-api-url')).toHaveValue(env.server.url)
   await page.getByTestId('conn-save').click()
 }
 

@@ -19,8 +19,8 @@ test('first run: add a connection, see and rename the profile, survive the serve
 
   // Rename inline; Enter saves.
   await page.getByTestId('profile-rename').click()
-  await page.getByTestId('profile-name-input').locator('input').fill('Ada Admin')
-  await page.getByTestId('profile-name-input').locator('input').press('Enter')
+  await page.getByTestId('profile-name-input').fill('Ada Admin')
+  await page.getByTestId('profile-name-input').press('Enter')
   await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
 
   // The rename reached the server, not just the screen.
@@ -53,10 +53,10 @@ test('first run: add a connection, see and rename the profile, survive the serve
 test('bad input is refused with a message that names the field, and nothing is saved', async ({ page, env }) => {
   await env.open(page)
   await expect(page.getByTestId('connections-empty')).toBeVisible()
-  await page.getByTestId('conn-name').locator('input').fill('Broken')
-  await page.getByTestId('conn-api-url').locator('input').fill('not a url')
-  await page.getByTestId('conn-access-key').locator('input').fill('KEY')
-  await page.getByTestId('conn-secret-key').locator('input').fill('secret')
+  await page.getByTestId('conn-name').fill('Broken')
+  await page.getByTestId('conn-api-url').fill('not a url')
+  await page.getByTestId('conn-access-key').fill('KEY')
+  await page.getByTestId('conn-secret-key').fill('secret')
   await expect(page.getByText(/API server URL must be an http/)).toBeVisible()
   await expect(page.getByTestId('conn-save')).toBeDisabled()
   expect(await env.core.handlers['connections.list']({})).toHaveLength(0)
@@ -64,8 +64,8 @@ test('bad input is refused with a message that names the field, and nothing is s
 
 test('testing a connection with a wrong secret says which step failed', async ({ page, env }) => {
   await env.open(page)
-  await page.getByTestId('conn-snippet').locator('textarea').fill(env.snippet().replace(env.server.seed!.admin.secretKey, 'wrong-secret'))
-  await page.getByTestId('conn-name').locator('input').fill('Wrong secret')
+  await page.getByTestId('conn-snippet').fill(env.snippet().replace(env.server.seed!.admin.secretKey, 'wrong-secret'))
+  await page.getByTestId('conn-name').fill('Wrong secret')
   await page.getByTestId('conn-test').click()
   await expect(page.getByTestId('conn-test-result')).toContainText(/invalid|credentials|401/i)
 })

@@ -13,10 +13,15 @@ export class CacheStore {
     return hit ? { value: hit.value as T, fetchedAt: hit.fetchedAt } : undefined
   }
 
-  /** Store and announce; returns the time stored. */
+  /**
+   * Store; returns the time stored. Announces the change only when the value differs from what was
+   * cached, so a screen that reloads on `cache.changed` does not loop on its own refreshes.
+   */
   put(connectionId: string, kind: string, key: string, value: unknown): number {
+    const before = cacheGet(this.db, connectionId, kind, key)
+    const same = before !== undefined && JSON.stringify(before.value) === JSON.stringify(value)
     const { fetchedAt } = cachePut(this.db, connectionId, kind, key, value)
-    this.changed(connectionId, [kind])
+    if (!same) this.changed(connectionId, [kind])
     return fetchedAt
   }
 }
