@@ -94,7 +94,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   }
 
   async function testClient(client: ClearmlClient): Promise<TestConnectionResult> {
-    let latencyMs: number | null = null
+    let latencyMs: number
     try {
       latencyMs = (await client.ping()).latencyMs
     } catch (err) {

@@ -159,7 +159,7 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
   const unknownKey = (key: string, parent: ClearmlKey, segs: (string | number)[]): void => {
     const siblings = Object.keys(parent.children ?? {})
     const p = segs.join('.')
-    let suggestion = closest(key, siblings)
+    const suggestion = closest(key, siblings)
     let message = `Unknown key '${p}': ClearML does not read it.`
     let fix: Diagnostic['fix']
     const keyRange = locate(segs, 'key')
@@ -172,7 +172,6 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
     } else {
       const elsewhere = (keysByName().get(key) ?? []).filter((x) => x !== p)
       if (elsewhere.length > 0 && elsewhere.length <= 3) {
-        suggestion = elsewhere[0]
         message += ` Did you mean '${elsewhere.join("' or '")}'?`
       }
     }

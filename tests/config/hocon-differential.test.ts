@@ -15,7 +15,7 @@ type Kind = 'scalar' | 'string' | 'array' | 'object'
 const RESERVED = new Set(['true', 'false', 'null', 'yes', 'no', 'on', 'off', 'include'])
 const word = fc.stringMatching(/^[a-z][a-z0-9_]{0,7}$/).filter((w) => !RESERVED.has(w))
 const quoted = fc.string({ maxLength: 12 }).map((s) => JSON.stringify(s))
-const quotedKey = fc.stringMatching(/^[a-z .\-]{1,8}$/).map((s) => JSON.stringify(s))
+const quotedKey = fc.stringMatching(/^[a-z .-]{1,8}$/).map((s) => JSON.stringify(s))
 const int = fc.integer({ min: -1_000_000, max: 1_000_000 }).map(String)
 const dec = fc
   .tuple(fc.integer({ min: -9999, max: 9999 }), fc.integer({ min: 1, max: 99 }))
@@ -140,7 +140,7 @@ const documentArb = fc
           break
         default:
           stmt = { kind: 'scalar', text: (n) => `"${n}" : ${r.v}` }
-          if (!/^[\[{]/.test(r.v)) break
+          if (!/^[[{]/.test(r.v)) break
           stmt = { kind: 'object', text: (n) => `${n} = { inner = ${r.v} }` }
       }
       kinds.push(stmt.kind)

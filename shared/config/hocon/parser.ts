@@ -514,7 +514,6 @@ export class Parser {
       this.pos += 9
       this.skipSpaces()
     }
-    let name: string
     let paren = false
     for (const k of ['file', 'url', 'classpath'] as const) {
       if (src.startsWith(k + '(', this.pos)) {
@@ -532,7 +531,7 @@ export class Parser {
           : "include must be followed by a quoted name, or file(\"...\"), url(\"...\"), classpath(\"...\") or required(...); to use 'include' as a key, quote it"
       )
     }
-    name = this.parseQuoted()
+    const name = this.parseQuoted()
     if (paren) {
       this.skipSpaces()
       if (src.charCodeAt(this.pos) !== 41) this.fail(`expected ')' after the name in ${kind}(...)`)
