@@ -124,7 +124,7 @@ test('convert to JSON produces valid JSON, asking first; reload keeps the draft'
   await page.getByTestId('config-convert').click()
   await page.getByTestId('config-convert-json').click()
   const dialog = page.getByRole('dialog')
-  await expect(dialog).toContainText('comments in the text will be lost')
+  await expect(dialog).toContainText('comments will be lost')
   await dialog.getByRole('button', { name: 'Convert to JSON' }).click()
   await expect(page.getByTestId('config-format-json')).toHaveClass(/checked/)
   await expect(page.getByTestId('config-summary')).toHaveText('No problems found')
@@ -152,4 +152,18 @@ test('pasting JSON into the empty editor switches the format to JSON', async ({ 
   await expect(page.getByTestId('config-format-json')).toHaveClass(/checked/)
   await expect(page.getByTestId('config-summary')).toHaveText('1 warning')
   await expect(page.getByTestId('config-problem').first()).toContainText('2:29')
+})
+
+test('open file reads it locally and takes the format from its name', async ({ page, env }) => {
+  await openScreen(page, env)
+  await page.getByTestId('config-file-input').setInputFiles({
+    name: 'vault.yaml',
+    mimeType: 'text/plain',
+    buffer: Buffer.from('sdk:\n  aws:\n    s3:\n      region: eu-west-1\n')
+  })
+  await expect(page.getByTestId('config-format-yaml')).toHaveClass(/checked/)
+  await expect(page.getByTestId('config-editor')).toContainText('region: eu-west-1')
+  // ClearML reads vaults as HOCON only: the engine warns about a YAML vault.
+  await expect(page.getByTestId('config-summary')).toHaveText('1 warning')
+  await expect(page.getByTestId('config-problem').first()).toContainText('HOCON only')
 })
