@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createCore, dispatch, type Core } from '../../electron/core'
+import { addLogSink, setLogLevel } from '../../electron/core/log'
 import { startServer, type RunningServer } from '../../server/src/index'
 
 let dir: string
@@ -69,6 +70,9 @@ describe('core', () => {
   })
 
   it('connects, reads and renames the profile, and never exposes or stores the secret in plain text', async () => {
+    const logged: string[] = []
+    setLogLevel('debug')
+    const stopSink = addLogSink((r) => logged.push(r.line))
     const conn = await addDemoConnection()
     await until(() => core.status().state, (s) => s === 'online')
     const st = core.status()
@@ -96,6 +100,15 @@ describe('core', () => {
     expect(listed).not.toContain(secret)
     expect(JSON.stringify(core.status())).not.toContain(secret)
     expect(listed).toContain('"hasSecret":true')
+
+    // Nor the logs (debug level included).
+    stopSink()
+    setLogLevel('info')
+    expect(logged.length).toBeGreaterThan(0)
+    for (const line of logged) {
+      expect(line).not.toContain(secret)
+      expect(line).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.eyJ/)
+    }
 
     // Nor the SQLite files (db, WAL) in plain text; and no bearer token either.
     await core.close()
