@@ -167,3 +167,17 @@ test('open file reads it locally and takes the format from its name', async ({ p
   await expect(page.getByTestId('config-summary')).toHaveText('1 warning')
   await expect(page.getByTestId('config-problem').first()).toContainText('HOCON only')
 })
+
+test('typing the block key by key (auto-closing on) is validated on each keystroke', async ({ page, env }) => {
+  await openScreen(page, env)
+  await page.getByTestId('config-admin-vault').click()
+  await selectAll(page)
+  await page.keyboard.insertText('agent {')
+  await expect(page.getByTestId('config-summary')).toHaveText('No problems found') // Monaco closed the brace
+  await page.keyboard.press('Enter')
+  await page.keyboard.insertText('worker_name: "x"')
+  await expect.poll(() => editorText(page)).toBe('agent {\n  worker_name: "x"\n}')
+  await expect(page.getByTestId('config-summary')).toHaveText('1 error')
+  await expect(page.getByTestId('config-problem').first()).toContainText('2:3')
+  await expect(page.getByTestId('config-editor').locator('.squiggly-error')).toHaveCount(1)
+})
