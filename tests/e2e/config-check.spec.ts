@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 // Config check screen: Monaco + the shared/config engine in a Web Worker (markers, problems, fixes, conversion, draft).
 import { test, expect } from './fixtures'
 import type { Page } from '@playwright/test'
