@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // Config check screen: Monaco + the shared/config engine in a Web Worker (markers, problems, fixes, conversion, draft).
 import { test, expect } from './fixtures'
 import type { Page } from '@playwright/test'
