@@ -192,4 +192,13 @@ describe('core', () => {
     const back = await core.handlers['config.validate']({ text: conv.text!, format: 'hocon', adminVault: false })
     expect(back.errors).toBe(0)
   })
+
+  it('switching connections while a connection attempt is in flight still ends online', async () => {
+    const c = await addDemoConnection()
+    const admin = server.seed!.admin
+    // Edit the active connection (reconnects) and activate it again right away, as the demo does.
+    await core.handlers['connections.update']({ id: c.id, patch: { apiUrl: server.url, accessKey: admin.accessKey, secretKey: admin.secretKey } })
+    await core.handlers['connections.activate']({ id: c.id })
+    await until(() => core.status().state, (s) => s === 'online')
+  })
 })

@@ -53,6 +53,8 @@ export class Session {
     this.generation++
     this.clearRetry()
     this.stopHeartbeat()
+    // An attempt for the previous connection may still be in flight: it no longer counts.
+    this.connecting = null
     this.client = null
     this.capabilities = null
     this.identity = null
