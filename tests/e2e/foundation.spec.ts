@@ -69,3 +69,33 @@ test('testing a connection with a wrong secret says which step failed', async ({
   await page.getByTestId('conn-test').click()
   await expect(page.getByTestId('conn-test-result')).toContainText(/invalid|credentials|401/i)
 })
+
+test('a slow server never freezes the console; a production connection is marked', async ({ page, env }) => {
+  const admin = env.server.seed!.admin
+  await env.core.handlers['connections.create']({
+    name: 'Prod',
+    apiUrl: env.server.url,
+    webUrl: '',
+    filesUrl: '',
+    accessKey: admin.accessKey,
+    secretKey: admin.secretKey,
+    production: true,
+    verifyTls: true,
+    caFile: null,
+    activate: true
+  })
+  await env.open(page, '#/connections')
+  await expect(page.getByTestId('production-marker')).toBeVisible()
+  await expect(page.getByTestId('status-badge')).toContainText('Online')
+
+  // Every answer now takes 2.5 s: the profile shows it is loading, and the rest of the console stays usable.
+  env.server.setFaults({ latencyMs: 2500 })
+  await page.getByTestId('nav-profile').click()
+  await page.getByTestId('profile-refresh').click()
+  await expect(page.getByTestId('profile-loading').or(page.getByTestId('profile-refresh').locator('.n-base-loading'))).toBeVisible()
+  await page.getByTestId('nav-connections').click()
+  await expect(page.getByTestId('connection-row')).toContainText('Prod', { timeout: 2000 })
+  await page.getByTestId('nav-profile').click()
+  await expect(page.getByTestId('profile-name')).toContainText('Admin User', { timeout: 15_000 })
+  env.server.setFaults({})
+})
