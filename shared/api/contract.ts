@@ -44,6 +44,8 @@ export const connectionInput = z
   })
   .strict()
 export type ConnectionInput = z.input<typeof connectionInput>
+/** The input after validation and defaults, as the core receives it. */
+export type ConnectionFields = z.output<typeof connectionInput>
 
 export const methods = {
   'app.status': method<AppStatus>()(empty),

@@ -1,7 +1,7 @@
 // Connection profiles in SQLite. The secret key is stored only as ciphertext from the secret store.
 import { randomUUID } from 'node:crypto'
 import type { Db } from '../db'
-import { ApiError, type ConnectionInfo, type ConnectionInput } from '../../../shared/api'
+import { ApiError, type ConnectionFields, type ConnectionInfo } from '../../../shared/api'
 import type { SecretStore } from '../secrets'
 
 interface Row {
@@ -23,17 +23,6 @@ export interface StoredConnection extends ConnectionInfo {
   secretRef: string | null
 }
 
-type ParsedInput = {
-  name: string
-  apiUrl: string
-  webUrl: string
-  filesUrl: string
-  accessKey: string
-  secretKey?: string
-  production: boolean
-  verifyTls: boolean
-  caFile: string | null
-}
 
 const trimSlash = (u: string) => u.replace(/\/+$/, '')
 
@@ -78,7 +67,7 @@ export class ConnectionRepo {
     return c.secretRef ? this.secrets.decrypt(c.secretRef) : undefined
   }
 
-  create(input: ParsedInput): StoredConnection {
+  create(input: ConnectionFields): StoredConnection {
     if (!input.secretKey) throw new ApiError('invalid_input', 'secretKey: Secret key is required', { issues: [{ path: 'secretKey', message: 'Secret key is required' }] })
     this.assertUniqueName(input.name)
     const now = Date.now()
@@ -104,7 +93,7 @@ export class ConnectionRepo {
     return this.require(id)
   }
 
-  update(id: string, patch: Partial<ParsedInput>): StoredConnection {
+  update(id: string, patch: Partial<ConnectionFields>): StoredConnection {
     const cur = this.require(id)
     if (patch.name !== undefined && patch.name !== cur.name) this.assertUniqueName(patch.name, id)
     const next = {
