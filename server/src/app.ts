@@ -2,16 +2,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
 import { authenticate, clearmlHeader } from './auth'
-import { API_VERSION, type CallContext, type Endpoint, type ServerCore } from './endpoint'
-import { ApiError, errors } from './errors'
-import { compareVersions, mergeParams, parseBody, parsePath } from './request'
+import { API_VERSION, type CallContext, type Endpoint, type ServerContext } from './endpoint'
+import { ServerError, errors } from './errors'
+import { checkRequestData, compareVersions, mergeParams, parseBody, parsePath, parseQuery, splitTarget } from './request'
 
 /** Request pipeline: faults -> path -> data -> endpoint/version -> auth -> role -> validation -> handler. */
 
 export interface FaultOptions { latencyMs?: number; errorRate?: number; resetRate?: number }
 
 export interface AppOptions {
-  core: ServerCore
+  ctx: ServerContext
   endpoints: Endpoint[]
   faults: () => FaultOptions
   tokenSecret: string
@@ -20,24 +20,76 @@ export interface AppOptions {
 
 interface Meta { name: string; requested: string; actual: string | null }
 
-const MAX_BODY = 16 * 1024 * 1024
+/** Largest accepted request body (bytes); a bigger one is answered 413/0. */
+export const MAX_BODY = 8 * 1024 * 1024
+/**
+ * An oversized body is still read (and discarded) up to this many bytes before the 413 is sent: most clients
+ * read the answer only after sending the whole body, and closing a socket that still has unread data makes
+ * the kernel send a TCP reset, which can destroy the 413 before the client reads it. Past this, or when
+ * Content-Length announces more, the 413 is sent at once and the connection is dropped after it.
+ */
+const MAX_DRAIN = 64 * 1024 * 1024
 
 function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => errors.payloadTooLarge(`request body exceeds ${MAX_BODY} bytes`)
+    const declared = Number(req.headers['content-length'])
+    if (declared > MAX_DRAIN) {
+      req.resume()
+      reject(tooLarge())
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
+    let discarding = false
     req.on('data', (c: Buffer) => {
       size += c.length
-      if (size > MAX_BODY) reject(errors.badRequest('request body too large'))
-      else chunks.push(c)
+      if (discarding) {
+        if (size > MAX_DRAIN) reject(tooLarge())
+      } else if (size > MAX_BODY) {
+        discarding = true
+        chunks.length = 0
+      } else chunks.push(c)
     })
-    req.on('end', () => resolve(Buffer.concat(chunks)))
+    req.on('end', () => (discarding ? reject(tooLarge()) : resolve(Buffer.concat(chunks))))
     req.on('error', reject)
+    req.on('close', () => {
+      if (!req.complete) reject(errors.badRequest('request aborted'))
+    })
   })
 }
 
+interface EnvelopeMeta { id: string; trx: string; name: string; requested: string; actual: string | null }
+
+/** The ClearML response envelope (clearml-api.md §1.3). */
+function envelope(m: EnvelopeMeta, code: number, sub: number, msg: string, data: unknown, errorData: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    meta: {
+      id: m.id, trx: m.trx,
+      endpoint: { name: m.name, requested_version: m.requested, actual_version: m.actual },
+      result_code: code, result_subcode: sub, result_msg: msg, error_stack: null, error_data: errorData
+    },
+    data
+  })
+}
+
+/**
+ * A complete raw HTTP response for a request Node's HTTP parser rejected before it reached the app
+ * (server 'clientError': bad request line, header overflow, timeout), so even those get the envelope.
+ */
+export function clientErrorResponse(err: NodeJS.ErrnoException): string {
+  const [code, reason, msg] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large', 'Bad request (request headers too large)']
+      : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request Timeout', 'Bad request (request timeout)']
+        : [400, 'Bad Request', 'Bad request (malformed HTTP request)']
+  const id = randomUUID().replaceAll('-', '')
+  const body = envelope({ id, trx: id, name: '', requested: API_VERSION, actual: null }, code, 0, msg, {})
+  return `HTTP/1.1 ${code} ${reason}\r\nserver: clearml\r\ncontent-type: application/json; charset=utf-8\r\n` +
+    `content-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`
+}
+
 /** Maps zod issues to 400/11 (a required field is absent) or 400/12. */
-function validationError(issues: z.core.$ZodIssue[], data: unknown): ApiError {
+function validationError(issues: z.core.$ZodIssue[], data: unknown): ServerError {
   const valueAt = (path: PropertyKey[]) =>
     path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined), data)
   const missing = issues.filter((i) => i.code === 'invalid_type' && valueAt(i.path) === undefined)
@@ -83,15 +135,12 @@ export function createApp(opts: AppOptions) {
     const respond = (code: number, sub: number, msg: string, data: unknown, errorData: Record<string, unknown> = {}) => {
       status = code
       subcode = sub
-      const envelope = {
-        meta: {
-          id: callId, trx,
-          endpoint: { name: meta.name, requested_version: meta.requested, actual_version: meta.actual },
-          result_code: code, result_subcode: sub, result_msg: msg, error_stack: null, error_data: errorData
-        },
-        data
-      }
-      send(res, code, JSON.stringify(envelope), { ...corsHeaders(req), ...(cookies.length && { 'set-cookie': cookies }) })
+      const body = envelope({ id: callId, trx, ...meta }, code, sub, msg, data, errorData)
+      send(res, code, body, {
+        ...corsHeaders(req), ...(cookies.length && { 'set-cookie': cookies }),
+        // after a 413 the rest of the body may still be in flight: do not reuse the connection
+        ...(code === 413 && { connection: 'close' })
+      })
     }
 
     try {
@@ -115,26 +164,30 @@ export function createApp(opts: AppOptions) {
         return
       }
 
-      const url = new URL(req.url ?? '/', 'http://localhost')
-      const path = parsePath(url.pathname)
+      const target = splitTarget(req.url ?? '/')
+      const path = parsePath(target.pathname)
       meta.name = path.name
       meta.requested = path.version ?? API_VERSION
+      const query = parseQuery(target.query)
       const raw = await readBody(req)
       if (req.headers['content-encoding']) throw errors.unsupportedMediaType('Content-Encoding is not supported')
       const data = parseBody(raw, req.headers['content-type'])
-      mergeParams(data, url.searchParams)
+      mergeParams(data, query)
+      // before auth and validation: no reserved key names, bounded depth (later code may recurse)
+      checkRequestData(data)
 
       const ep = resolveEndpoint(table, path.name, meta.requested)
       meta.actual = ep.minVersion
 
       let auth: ReturnType<typeof authenticate>
       if (ep.auth === 'required') {
-        auth = authenticate(opts.core.store, opts.tokenSecret, req.headers, req.socket.remoteAddress)
+        auth = authenticate(opts.ctx.store, opts.tokenSecret, req.headers, req.socket.remoteAddress)
         if (!auth) throw errors.noCredentials()
-        if (ep.roles && !ep.roles.includes(auth.identity.role)) throw errors.roleNotAllowed(undefined, { role: auth.identity.role, endpoint: ep.name })
+        const roles = Object.hasOwn(ep, 'roles') ? ep.roles : undefined // never an inherited value
+        if (roles && !roles.includes(auth.identity.role)) throw errors.roleNotAllowed(undefined, { role: auth.identity.role, endpoint: ep.name })
       } else if (ep.auth === 'optional') {
         try {
-          auth = authenticate(opts.core.store, opts.tokenSecret, req.headers, req.socket.remoteAddress)
+          auth = authenticate(opts.ctx.store, opts.tokenSecret, req.headers, req.socket.remoteAddress)
         } catch {
           auth = undefined
         }
@@ -144,13 +197,13 @@ export function createApp(opts: AppOptions) {
       if (!parsed.success) throw validationError(parsed.error.issues, data)
 
       const ctx: CallContext<unknown> = {
-        data: parsed.data, identity: auth?.identity, auth: auth?.auth, core: opts.core, headers: req.headers,
+        data: parsed.data, identity: auth?.identity, auth: auth?.auth, server: opts.ctx, headers: req.headers,
         setCookie: (c) => cookies.push(c)
       }
       const result = await ep.handler(ctx)
       respond(200, 0, 'OK', result ?? {})
     } catch (e) {
-      if (e instanceof ApiError) respond(e.code, e.subcode, e.message, {}, e.errorData)
+      if (e instanceof ServerError) respond(e.code, e.subcode, e.message, {}, e.errorData)
       else {
         opts.log?.(`internal error on ${meta.name || req.url}: ${(e as Error)?.stack ?? e}`)
         const err = errors.general((e as Error)?.message)

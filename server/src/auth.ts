@@ -62,7 +62,7 @@ export function authenticate(
 
   if (scheme === 'bearer') {
     if (!value) throw errors.invalidToken('missing token')
-    const payload = verifyJwt(value, secret)
+    const payload = verifyJwt(value, secret, store.clock() / 1000)
     const sessionId = typeof payload.session_id === 'string' ? payload.session_id : null
     if (sessionId && store.isSessionRevoked(sessionId)) throw errors.invalidToken('Token revoked')
     const claimed = payload.identity as Partial<Identity> | undefined

@@ -16,7 +16,7 @@ export type AuthInfo =
   | { kind: 'basic'; accessKey: string }
   | { kind: 'bearer'; sessionId: string | null; exp: number | null }
 
-export interface ServerCore {
+export interface ServerContext {
   store: Store
   featureSet: 'basic' | 'enterprise'
   tokenTtlSec: number
@@ -29,7 +29,7 @@ export interface CallContext<T> {
   /** Present on 'required' endpoints; on 'optional' ones only if the caller authenticated. */
   identity: Identity | undefined
   auth: AuthInfo | undefined
-  core: ServerCore
+  server: ServerContext
   headers: IncomingHttpHeaders
   setCookie(cookie: string): void
 }

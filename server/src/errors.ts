@@ -2,7 +2,7 @@
  * API errors, shaped like the ClearML server's errors.conf catalogue (clearml-api.md §1.3):
  * the capitalised default text, then the extra message in parentheses, then `: k=v, ...` details.
  */
-export class ApiError extends Error {
+export class ServerError extends Error {
   constructor(
     readonly code: number,
     readonly subcode: number,
@@ -10,7 +10,7 @@ export class ApiError extends Error {
     readonly errorData: Record<string, unknown> = {}
   ) {
     super(message)
-    this.name = 'ApiError'
+    this.name = 'ServerError'
   }
 }
 
@@ -24,7 +24,7 @@ function format(base: string, extra?: string, details?: Record<string, unknown>)
 
 function kind(code: number, subcode: number, base: string) {
   return (extra?: string, details?: Record<string, unknown>) =>
-    new ApiError(code, subcode, format(base, extra, details), details ?? {})
+    new ServerError(code, subcode, format(base, extra, details), details ?? {})
 }
 
 export const errors = {
@@ -43,9 +43,10 @@ export const errors = {
   invalidCredentials: kind(401, 22, 'unauthorized (invalid credentials)'),
   invalidToken: kind(401, 30, 'invalid token'),
   roleNotAllowed: kind(403, 20, 'forbidden (not allowed for role)'),
+  payloadTooLarge: kind(413, 0, 'request entity too large'),
   unsupportedMediaType: kind(415, 0, 'unsupported media type'),
   general: kind(500, 0, 'general error'),
   unavailable: kind(503, 0, 'service unavailable'),
   endpointNotFound: (name: string, version: string) =>
-    new ApiError(404, 0, `Unable to find endpoint for name ${name} and version ${version}`)
+    new ServerError(404, 0, `Unable to find endpoint for name ${name} and version ${version}`)
 }

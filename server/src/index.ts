@@ -4,9 +4,9 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { type FaultOptions, createApp } from './app'
+import { type FaultOptions, clientErrorResponse, createApp } from './app'
 import { identityOf } from './auth'
-import { API_VERSION, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerCore } from './endpoint'
+import { API_VERSION, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerContext } from './endpoint'
 import { signJwt } from './jwt'
 import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
 import { Store } from './store'
@@ -28,6 +28,8 @@ export interface StartOptions {
   tokenTtlSec?: number
   faults?: FaultOptions
   quiet?: boolean
+  /** The server's clock (ms since epoch): tests pass one they can move instead of waiting. Default Date.now. */
+  now?: () => number
 }
 
 export interface RunningServer {
@@ -47,7 +49,15 @@ function checkFaults(f: FaultOptions): FaultOptions {
     if (v !== undefined && !(v >= 0 && v <= 1)) throw new RangeError(`faults.${k} must be within 0..1, got ${v}`)
   }
   if (f.latencyMs !== undefined && !(f.latencyMs >= 0)) throw new RangeError(`faults.latencyMs must be >= 0, got ${f.latencyMs}`)
-  return { ...f }
+  // no prototype: an unset option can never be read from a (polluted) Object.prototype
+  const own: FaultOptions = Object.create(null)
+  for (const k of ['latencyMs', 'errorRate', 'resetRate'] as const) if (Object.hasOwn(f, k)) own[k] = f[k]
+  return own
+}
+
+/** Every endpoint the server registers for a feature set (the endpoint registry; tests enumerate it). */
+export function endpointRegistry(featureSet: 'basic' | 'enterprise'): Endpoint[] {
+  return [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? vaultEndpoints : [])]
 }
 
 /**
@@ -64,7 +74,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const dataDir = opts.dataDir ?? tempDir!
   mkdirSync(dataDir, { recursive: true })
 
-  const store = new Store(dataDir)
+  const store = new Store(dataDir, opts.now ?? Date.now)
   const cleanup = () => {
     store.close()
     if (tempDir) rmSync(tempDir, { recursive: true, force: true })
@@ -78,10 +88,10 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
   const tokenSecret = store.tokenSecret()
 
-  const core: ServerCore = {
+  const ctx: ServerContext = {
     store, featureSet, tokenTtlSec,
     issueToken(identity: Identity, ttlSec: number) {
-      const iat = Math.floor(Date.now() / 1000)
+      const iat = Math.floor(store.clock() / 1000)
       return signJwt({
         identity, iat, exp: iat + ttlSec, session_id: randomUUID().replaceAll('-', ''), env: 'reference',
         api_version: API_VERSION, server_version: SERVER_VERSION, server_build: SERVER_BUILD, feature_set: featureSet
@@ -89,11 +99,19 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     }
   }
 
-  const endpoints: Endpoint[] = [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? vaultEndpoints : [])]
-  const handle = createApp({ core, endpoints, faults: () => faults, tokenSecret, log })
+  const endpoints = endpointRegistry(featureSet)
+  const handle = createApp({ ctx, endpoints, faults: () => faults, tokenSecret, log })
 
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => void handle(req, res))
+  // requests Node's HTTP parser rejects never reach the app: answer them with the envelope too
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy()
+      return
+    }
+    socket.end(clientErrorResponse(err))
+  })
   server.on('connection', (s) => {
     sockets.add(s)
     s.on('close', () => sockets.delete(s))
@@ -121,7 +139,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     issueToken(userId, ttlSec) {
       const identity = identityOf(store, userId)
       if (!identity) throw new Error(`unknown user ${userId}`)
-      return core.issueToken(identity, ttlSec)
+      return ctx.issueToken(identity, ttlSec)
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

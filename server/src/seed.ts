@@ -1,5 +1,5 @@
 import { API_VERSION } from './endpoint'
-import { type Store, newId, nowIso } from './store'
+import { type Store, newId } from './store'
 
 export interface SeedInfo {
   companyId: string
@@ -25,7 +25,7 @@ const ADMIN_PREFERENCES = { version: 1, views: { theme: 'dark', autoRefresh: tru
 export function seedDemo(store: Store): void {
   if (!store.isEmpty()) return
   store.tx(() => {
-    const created = nowIso()
+    const created = store.nowIso()
     const company = { id: newId(), name: 'Demo Company', created }
     store.insertCompany(company)
     const users: SeedInfo['users'] = []

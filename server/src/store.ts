@@ -45,7 +45,8 @@ export interface VaultRow {
 }
 
 export const newId = () => randomUUID().replaceAll('-', '')
-export const nowIso = () => new Date().toISOString()
+/** A clock in milliseconds; tests inject one to move time without waiting. */
+export type Clock = () => number
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'
 /** 30 chars of A–Z and 0–9, like the ClearML server's access keys. */
@@ -65,7 +66,12 @@ export function newSecretKey(): string {
 export class Store {
   readonly db: Database.Database
 
-  constructor(dataDir: string) {
+  /** The current time as the server records it (ISO 8601). */
+  nowIso(): string {
+    return new Date(this.clock()).toISOString()
+  }
+
+  constructor(dataDir: string, readonly clock: Clock = Date.now) {
     this.db = new Database(join(dataDir, DB_FILE))
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('foreign_keys = ON')
@@ -146,7 +152,7 @@ export class Store {
   createCredentials(userId: string, label: string | null, keys?: { access_key: string; secret_key: string }): CredentialRow {
     const row: CredentialRow = {
       access_key: keys?.access_key ?? newAccessKey(), secret_key: keys?.secret_key ?? newSecretKey(), user_id: userId,
-      label, created: nowIso(), last_used: null, last_used_from: null
+      label, created: this.nowIso(), last_used: null, last_used_from: null
     }
     this.db.prepare(`INSERT INTO credentials (access_key, secret_key, user_id, label, created, last_used, last_used_from)
       VALUES (@access_key, @secret_key, @user_id, @label, @created, @last_used, @last_used_from)`).run(row)
@@ -159,7 +165,7 @@ export class Store {
     return this.db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY rowid').all(userId) as CredentialRow[]
   }
   touchCredential(accessKey: string, from: string | null): void {
-    this.db.prepare('UPDATE credentials SET last_used = ?, last_used_from = ? WHERE access_key = ?').run(nowIso(), from, accessKey)
+    this.db.prepare('UPDATE credentials SET last_used = ?, last_used_from = ? WHERE access_key = ?').run(this.nowIso(), from, accessKey)
   }
   setCredentialLabel(userId: string, accessKey: string, label: string | null): number {
     return this.db.prepare('UPDATE credentials SET label = ? WHERE access_key = ? AND user_id = ?').run(label, accessKey, userId).changes
@@ -172,7 +178,7 @@ export class Store {
   revokeSession(sessionId: string, exp: number | null): void {
     this.db.prepare('INSERT OR IGNORE INTO revoked_sessions (session_id, exp) VALUES (?, ?)').run(sessionId, exp)
     // expired tokens are rejected anyway; forget their revocations
-    this.db.prepare('DELETE FROM revoked_sessions WHERE exp IS NOT NULL AND exp < ?').run(Math.floor(Date.now() / 1000))
+    this.db.prepare('DELETE FROM revoked_sessions WHERE exp IS NOT NULL AND exp < ?').run(Math.floor(this.clock() / 1000))
   }
   isSessionRevoked(sessionId: string): boolean {
     return !!this.db.prepare('SELECT 1 FROM revoked_sessions WHERE session_id = ?').get(sessionId)

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { type Identity, empty, endpoint, requireIdentity, stringList } from '../endpoint'
 import { errors } from '../errors'
+import { PatternError, compilePattern } from '../pattern'
+import { RESERVED_KEYS, ownValue, setOwn } from '../request'
 import type { Store, UserRow } from '../store'
 
 /** users.* (clearml-api.md §2 "users"), without vaults (see vaults.ts). */
@@ -34,18 +36,30 @@ function compareValues(a: unknown, b: unknown): number {
   return String(a).localeCompare(String(b))
 }
 
-/** Rejects `$`-prefixed keys anywhere and `.` inside nested keys (API 2.33 rules). */
-function checkPreferenceKeys(value: unknown, path: string): void {
-  if (Array.isArray(value)) return value.forEach((v, i) => checkPreferenceKeys(v, `${path}[${i}]`))
-  if (!isObject(value)) return
-  for (const [k, v] of Object.entries(value)) {
-    if (k.startsWith('$')) throw errors.fieldsValue('preference keys cannot start with $', { key: `${path}.${k}` })
-    if (k.includes('.')) throw errors.fieldsValue('"." is allowed only in top-level preference keys', { key: `${path}.${k}` })
-    checkPreferenceKeys(v, `${path}.${k}`)
+/** Rejects `$`-prefixed keys anywhere and `.` inside nested keys (API 2.33 rules). Iterative: any depth is safe. */
+function checkPreferenceKeys(root: unknown, rootPath: string): void {
+  const stack: Array<[unknown, string]> = [[root, rootPath]]
+  while (stack.length) {
+    const [value, path] = stack.pop()!
+    if (Array.isArray(value)) {
+      value.forEach((v, i) => stack.push([v, `${path}[${i}]`]))
+      continue
+    }
+    if (!isObject(value)) continue
+    for (const [k, v] of Object.entries(value)) {
+      if (k.startsWith('$')) throw errors.fieldsValue('preference keys cannot start with $', { key: `${path}.${k}` })
+      if (k.includes('.')) throw errors.fieldsValue('"." is allowed only in top-level preference keys', { key: `${path}.${k}` })
+      if (RESERVED_KEYS.has(k)) throw errors.validation(`reserved key name '${k}'`, { key: `${path}.${k}` })
+      stack.push([v, `${path}.${k}`])
+    }
   }
 }
 
-/** Each top-level key is a dot path that is created or replaced; the rest of the document is kept. */
+/**
+ * Each top-level key is a dot path that is created or replaced; the rest of the document is kept.
+ * Only own properties are followed and created (never `obj[seg] = …` on a user-chosen segment), and the
+ * segments `__proto__`, `constructor` and `prototype` are refused (400/12), so no path reaches a prototype.
+ */
 export function applyPreferences(current: Json, updates: Json): Json {
   const next = structuredClone(current)
   for (const [key, value] of Object.entries(updates)) {
@@ -53,14 +67,19 @@ export function applyPreferences(current: Json, updates: Json): Json {
     const path = key.split('.')
     if (path.some((seg) => !seg)) throw errors.invalidPreferencesUpdate('empty path segment', { key })
     if (path.some((seg) => seg.startsWith('$'))) throw errors.fieldsValue('preference keys cannot start with $', { key })
+    if (path.some((seg) => RESERVED_KEYS.has(seg))) throw errors.validation('reserved key name in preference path', { key })
     checkPreferenceKeys(value, key)
     let cur = next
     for (const seg of path.slice(0, -1)) {
-      if (cur[seg] === undefined) cur[seg] = {}
-      else if (!isObject(cur[seg])) throw errors.invalidPreferencesUpdate('path crosses a non-object value', { key })
-      cur = cur[seg] as Json
+      const child = ownValue(cur, seg)
+      if (child === undefined) {
+        const created: Json = {}
+        setOwn(cur, seg, created)
+        cur = created
+      } else if (!isObject(child)) throw errors.invalidPreferencesUpdate('path crosses a non-object value', { key })
+      else cur = child
     }
-    cur[path[path.length - 1]] = value
+    setOwn(cur, path[path.length - 1], value)
   }
   return next
 }
@@ -73,7 +92,7 @@ export const userEndpoints = [
     schema: z.object({ get_supported_features: z.boolean().optional() }),
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
-      const u = ctx.core.store.user(identity.user)
+      const u = ctx.server.store.user(identity.user)
       if (!u) throw errors.invalidUser('failed to get current user')
       return {
         user: compact({
@@ -93,7 +112,7 @@ export const userEndpoints = [
       family_name: z.string().max(256).optional(), avatar: z.string().optional()
     }),
     handler: (ctx) => {
-      const { store } = ctx.core
+      const { store } = ctx.server
       const user = sameCompanyUser(store, requireIdentity(ctx), ctx.data.user)
       const fields: Record<string, string> = {}
       for (const key of ['name', 'given_name', 'family_name'] as const) {
@@ -112,21 +131,24 @@ export const userEndpoints = [
     }),
     handler: (ctx) => {
       const { name: pattern, id, only_fields, page, page_size, order_by } = ctx.data
-      let re: RegExp | undefined
-      if (pattern !== undefined) {
+      // `name` is a Python regex matched with search semantics (clearml-api.md §2 users.get_all). It is run
+      // by a linear-time matcher, never by the backtracking RegExp engine, so no pattern can stall the server.
+      let matches: ((s: string) => boolean) | undefined
+      if (pattern) {
         try {
-          re = new RegExp(pattern)
-        } catch {
-          throw errors.validation('invalid regular expression', { name: pattern })
+          matches = compilePattern(pattern)
+        } catch (e) {
+          if (e instanceof PatternError) throw errors.validation(`invalid name pattern: ${e.message}`, e.position === undefined ? {} : { position: e.position })
+          throw e
         }
       }
-      let users = ctx.core.store.usersOfCompany(requireIdentity(ctx).company).map(publicUser)
-      if (re) users = users.filter((u) => re.test(String(u.name)))
+      let users = ctx.server.store.usersOfCompany(requireIdentity(ctx).company).map(publicUser)
+      if (matches) users = users.filter((u) => matches(String(u.name)))
       if (id) users = users.filter((u) => id.includes(String(u.id)))
       for (const field of [...(order_by ?? [])].reverse()) {
         const desc = field.startsWith('-')
         const key = field.replace(/^[-+]/, '')
-        users.sort((a, b) => (desc ? -1 : 1) * compareValues(a[key], b[key]))
+        users.sort((a, b) => (desc ? -1 : 1) * compareValues(ownValue(a, key), ownValue(b, key)))
       }
       if (page_size !== undefined) users = users.slice((page ?? 0) * page_size, ((page ?? 0) + 1) * page_size)
       if (only_fields?.length) {
@@ -137,13 +159,13 @@ export const userEndpoints = [
   }),
   endpoint({
     name: 'users.get_preferences', minVersion: '2.1', auth: 'required', schema: empty,
-    handler: (ctx) => ({ preferences: JSON.parse(ctx.core.store.user(requireIdentity(ctx).user)?.preferences ?? '{}') })
+    handler: (ctx) => ({ preferences: JSON.parse(ctx.server.store.user(requireIdentity(ctx).user)?.preferences ?? '{}') })
   }),
   endpoint({
     name: 'users.set_preferences', minVersion: '2.1', auth: 'required',
     schema: z.object({ preferences: z.record(z.string(), z.unknown()), return_updated: z.boolean().default(true) }),
     handler: (ctx) => {
-      const { store } = ctx.core
+      const { store } = ctx.server
       const userId = requireIdentity(ctx).user
       return store.tx(() => {
         const before = store.user(userId)?.preferences ?? '{}'

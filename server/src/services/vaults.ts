@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { type Identity, endpoint, requireIdentity, stringList } from '../endpoint'
 import { errors } from '../errors'
-import { type VaultRow, newId, nowIso } from '../store'
+import { type VaultRow, newId } from '../store'
 
 /**
  * Enterprise configuration vaults (clearml-api.md §3.1), registered only with featureSet 'enterprise'.
@@ -42,7 +42,7 @@ export const vaultEndpoints = [
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
       const { enabled, types, scope } = ctx.data
-      const visible = ctx.core.store.vaultsOfCompany(identity.company)
+      const visible = ctx.server.store.vaultsOfCompany(identity.company)
         .filter((v) => v.scope === 'group' || v.user_id === identity.user)
         .filter((v) => enabled === undefined || (v.enabled === 1) === enabled)
         .filter((v) => !types?.length || types.includes(v.type))
@@ -56,10 +56,10 @@ export const vaultEndpoints = [
     schema: z.object({ group: z.string().min(1).optional(), vault: vaultInput }),
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
-      const { store } = ctx.core
+      const { store } = ctx.server
       const input = ctx.data.vault
       return store.tx(() => {
-        const now = nowIso()
+        const now = store.nowIso()
         const version = store.nextSeq(`vault.${identity.company}`)
         const existing = input.id ? store.vault(input.id) : undefined
         if (input.id && (!existing || existing.company !== identity.company)) throw errors.invalidId('vault not found', { id: input.id })
@@ -94,7 +94,7 @@ export const vaultEndpoints = [
     schema: z.object({ vaults: stringList }),
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
-      const { store } = ctx.core
+      const { store } = ctx.server
       return store.tx(() => {
         const targets = ctx.data.vaults.map((id) => store.vault(id)).filter((v) => v && v.company === identity.company) as VaultRow[]
         if (targets.some((v) => !canWrite(identity, v))) throw errors.roleNotAllowed('only admins may delete group vaults')
