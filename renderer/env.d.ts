@@ -10,7 +10,8 @@ declare module '*.vue' {
 interface ConsoleBridge {
   invoke(
     method: string,
-    input: unknown
+    input: unknown,
+    meta?: { confirmed?: boolean }
   ): Promise<{ ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }>
   on(event: string, cb: (payload: unknown) => void): () => void
 }

@@ -15,7 +15,7 @@ export interface BenchRecord {
 
 type Bench = () => Promise<BenchRecord | BenchRecord[] | undefined>
 
-const CORPUS = process.env.CLEARML_CONFORMANCE_DIR ?? '/work/shared/conformance/hocon'
+const CORPUS = process.env.CLEARML_CONFORMANCE_DIR ?? resolve(import.meta.dirname, '../../shared/conformance/hocon')
 const REAL_CONF = resolve(CORPUS, 'real/clearml__docs__clearml.conf')
 
 /** Median of per-iteration times (ms) after a warm-up. */

@@ -24,12 +24,12 @@ const server = await startServer({ port: Number(values['server-port']), dataDir:
 const core = await createCore({ dataDir: join(dataDir, 'console') })
 const admin = server.seed!.admin
 // Point the demo connection at this run's server (its port may change between runs).
-const existing = (await core.handlers['connections.list']({})).find((c) => c.name === 'Demo server')
+const existing = (await core.invoke('connections.list', { search: 'Demo server' })).items.find((c) => c.name === 'Demo server')
 if (existing) {
-  await core.handlers['connections.update']({ id: existing.id, patch: { apiUrl: server.url, webUrl: '', filesUrl: '', accessKey: admin.accessKey, secretKey: admin.secretKey } })
-  await core.handlers['connections.activate']({ id: existing.id })
+  await core.invoke('connections.update', { id: existing.id, patch: { apiUrl: server.url, webUrl: '', filesUrl: '', accessKey: admin.accessKey, secretKey: admin.secretKey } })
+  await core.invoke('connections.activate', { id: existing.id })
 } else {
-  await core.handlers['connections.create']({ name: 'Demo server', apiUrl: server.url, webUrl: '', filesUrl: '', accessKey: admin.accessKey, secretKey: admin.secretKey, production: false, verifyTls: true, caFile: null, activate: true })
+  await core.invoke('connections.create', { name: 'Demo server', apiUrl: server.url, accessKey: admin.accessKey, secretKey: admin.secretKey })
 }
 const host = await startWebHost({ core, port: Number(values.port), staticDir: join(root, 'out', 'renderer') })
 

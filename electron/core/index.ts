@@ -1,20 +1,25 @@
-// The core: plain Node, never imports 'electron'. Both transports (IPC and the web host) drive it
-// through `dispatch(core.handlers, method, input)` and subscribe to its events with `core.on`.
+// The core's composition root: plain Node, never imports 'electron'. It opens the database and the secret
+// store, builds the session and the data layer, and spreads every feature's handlers into one table.
+// Transports (Electron IPC, the web host) call `core.dispatch(method, input, meta)` and subscribe with `core.on`.
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
-import type { AppStatus, Events, EventName, Handlers, TestConnectionResult } from '../../shared/api'
-import { convertConfig, handleValidateRequest } from '../../shared/config'
-import { ClearmlClient, ClearmlError } from './clearml'
+import { ApiError, CONSOLE_VERSION, type AppStatus, type MethodInput, type MethodName, type MethodOutput, type DataChanged, type EventName, type Events, type Handlers } from '../../shared/api'
+import { appHandlers, buildStatus } from './app/handlers'
+import { configHandlers } from './config/handlers'
+import { connectionsHandlers } from './connections/handlers'
+import { ConnectionRepo } from './connections/repo'
+import type { CoreContext } from './context'
+import { DataLayer } from './data'
 import { coreMigrations, openDatabase, type Db } from './db'
+import { createDispatch, type CallMeta, type Dispatch } from './dispatch'
+import { acquireInstanceLock } from './instance-lock'
 import { createLogger } from './log'
-import type { SecretStore } from './secrets'
-import { createKeyFileStore } from './secrets'
-import { CacheStore } from './services/cache-store'
-import { ConnectionRepo, publicInfo } from './services/connections'
-import { ProfileService } from './services/profile'
-import { Session } from './services/session'
+import { profileHandlers } from './profile/handlers'
+import { createKeyFileStore, type SecretStore } from './secrets'
+import { Session } from './session'
 
-export { dispatch, type Envelope } from './dispatch'
+export type { CallMeta, Dispatch, Envelope } from './dispatch'
+export { InstanceLockError } from './instance-lock'
 
 const log = createLogger('core')
 
@@ -29,9 +34,16 @@ export interface CoreOptions {
   retryMaxMs?: number
   requestTimeoutMs?: number
   heartbeatMs?: number
+  /** Overall deadline of one read (retries included) before the cache answers. */
+  readDeadlineMs?: number
 }
 
 export interface Core {
+  /** Validate, guard, run and wrap one call: the only way transports reach the handlers. */
+  dispatch: Dispatch
+  /** dispatch for in-process callers (demo, CLI, tests): the result, or the typed error thrown. */
+  invoke<M extends MethodName>(method: M, input: MethodInput<M>, meta?: CallMeta): Promise<MethodOutput<M>>
+  /** The handler table, for tests that call a method directly (no validation, no guard). */
   handlers: Handlers
   on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void
   status(): AppStatus
@@ -40,14 +52,20 @@ export interface Core {
   readonly db: Db
 }
 
-export const CLIENT_VERSION = '0.1.0'
-
 export async function createCore(opts: CoreOptions): Promise<Core> {
   mkdirSync(opts.dataDir, { recursive: true, mode: 0o700 })
-  const db = openDatabase(join(opts.dataDir, 'console.db'), { migrations: coreMigrations })
+  // One console per data folder: a second one would fight over the database (InstanceLockError says who holds it).
+  const lock = acquireInstanceLock(opts.dataDir)
+  let db: Db
+  try {
+    db = openDatabase(join(opts.dataDir, 'console.db'), { migrations: coreMigrations })
+  } catch (e) {
+    lock.release()
+    throw e
+  }
   if (db.recovered) log.warn('local cache was recovered', { reason: db.recovered.reason })
   const secrets = opts.secretStore ?? createKeyFileStore(join(opts.dataDir, 'secret.key'))
-  const clientVersion = opts.clientVersion ?? CLIENT_VERSION
+  const clientVersion = opts.clientVersion ?? CONSOLE_VERSION
 
   const listeners = new Map<EventName, Set<(p: unknown) => void>>()
   const emit = <E extends EventName>(event: E, payload: Events[E]) => {
@@ -59,134 +77,44 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       }
     }
   }
+  const announce = (e: DataChanged) => emit('data.changed', e)
 
-  const repo = new ConnectionRepo(db, secrets)
-  const cache = new CacheStore(db, (connectionId, kinds) => emit('cache.changed', { connectionId, kinds }))
-  const session: Session = new Session(repo, () => emit('status', status()), {
+  const connections = new ConnectionRepo(db, secrets)
+  const session: Session = new Session(connections, () => emit('status', status()), {
     clientVersion,
     retryMinMs: opts.retryMinMs,
     retryMaxMs: opts.retryMaxMs,
     timeoutMs: opts.requestTimeoutMs,
     heartbeatMs: opts.heartbeatMs
   })
-  const profile = new ProfileService(session, cache)
-  session.onOnline(() => {
-    // Refresh what the screens show as soon as the server is back.
-    const conn = session.connection
-    if (conn) profile.get(true).catch((e) => log.warn('profile refresh after reconnect failed', { message: (e as Error).message }))
-  })
-
-  function status(): AppStatus {
-    const conn = session.connection
-    return {
-      clientVersion,
-      activeConnectionId: conn?.id ?? null,
-      activeConnectionName: conn?.name ?? null,
-      production: conn?.production ?? false,
-      ...session.status(),
-      secretStore: {
-        method: secrets.method,
-        available: secrets.available,
-        description: secrets.available ? `Secrets are encrypted (${secrets.method}).` : 'No safe secret storage is available on this machine.'
-      },
-      databaseRecovered: db.recovered ? { reason: db.recovered.reason, movedTo: db.recovered.movedTo } : null
-    }
-  }
-
-  async function testClient(client: ClearmlClient): Promise<TestConnectionResult> {
-    let latencyMs: number
-    try {
-      latencyMs = (await client.ping()).latencyMs
-    } catch (err) {
-      return { ok: false, latencyMs: null, serverVersion: null, apiVersion: null, featureSet: null, user: null, failedStep: 'ping', message: (err as Error).message }
-    }
-    try {
-      await client.login()
-      const caps = client.capabilities()
-      const id = caps?.identity
-      return {
-        ok: true,
-        latencyMs,
-        serverVersion: caps?.serverVersion ?? null,
-        apiVersion: caps?.apiVersion ?? null,
-        featureSet: caps?.featureSet ?? null,
-        user: id ? { name: id.user_name, role: id.role, company: id.company_name } : null,
-        failedStep: null,
-        message: `Connected in ${latencyMs} ms`
-      }
-    } catch (err) {
-      const msg = err instanceof ClearmlError ? err.message : (err as Error).message
-      return { ok: false, latencyMs, serverVersion: null, apiVersion: null, featureSet: null, user: null, failedStep: 'login', message: msg }
-    }
-  }
+  const data = new DataLayer(db, session, announce, { readDeadlineMs: opts.readDeadlineMs })
+  const status = () => buildStatus({ db, secrets, session, connections, clientVersion })
+  const ctx: CoreContext = { db, secrets, session, data, connections, clientVersion, status, announce }
 
   const handlers: Handlers = {
-    'app.status': async () => status(),
-    'app.reconnect': async () => {
-      await session.connect()
-      return status()
-    },
-    'connections.list': async () => repo.list().map(publicInfo),
-    'connections.create': async ({ activate, ...input }) => {
-      const created = repo.create(input)
-      if (activate || !repo.activeId()) {
-        repo.setActive(created.id)
-        session.activate(created.id)
-      }
-      return publicInfo(repo.require(created.id))
-    },
-    'connections.update': async ({ id, patch }) => {
-      const updated = repo.update(id, patch)
-      if (session.connection?.id === id) session.activate(id)
-      return publicInfo(updated)
-    },
-    'connections.delete': async ({ id }) => {
-      repo.require(id)
-      const wasActive = session.connection?.id === id
-      const deleted = repo.delete(id)
-      if (wasActive) {
-        repo.setActive(null)
-        session.activate(null)
-      }
-      return { deleted }
-    },
-    'connections.activate': async ({ id }) => {
-      repo.require(id)
-      repo.setActive(id)
-      session.activate(id)
-      await session.connect()
-      return status()
-    },
-    'connections.test': async (input) => {
-      if ('id' in input) {
-        const c = repo.require(input.id)
-        const secret = repo.secretOf(c)
-        if (!secret) return { ok: false, latencyMs: null, serverVersion: null, apiVersion: null, featureSet: null, user: null, failedStep: 'login', message: 'The stored secret key cannot be read on this machine; enter it again.' }
-        return testClient(new ClearmlClient({ apiUrl: c.apiUrl, accessKey: c.accessKey, secretKey: secret, verifyTls: c.verifyTls, caFile: c.caFile ?? undefined, retries: 0, timeoutMs: 8000 }))
-      }
-      const d = input.draft
-      if (!d.secretKey) return { ok: false, latencyMs: null, serverVersion: null, apiVersion: null, featureSet: null, user: null, failedStep: 'login', message: 'Enter the secret key to test.' }
-      return testClient(new ClearmlClient({ apiUrl: d.apiUrl.replace(/\/+$/, ''), accessKey: d.accessKey, secretKey: d.secretKey, verifyTls: d.verifyTls, caFile: d.caFile ?? undefined, retries: 0, timeoutMs: 8000 }))
-    },
-    'config.validate': async ({ text, format, adminVault }) => {
-      const { diagnostics } = handleValidateRequest({ id: 0, text, format, adminVault })
-      return {
-        diagnostics,
-        errors: diagnostics.filter((d) => d.severity === 'error').length,
-        warnings: diagnostics.filter((d) => d.severity === 'warning').length
-      }
-    },
-    'config.convert': async ({ text, from, to }) => {
-      const r = convertConfig(text, from, to)
-      return { text: r.text ?? null, diagnostics: r.diagnostics, lostComments: r.lostComments }
-    },
-    'profile.get': async ({ refresh }) => profile.get(refresh),
-    'profile.rename': async ({ name }) => profile.rename(name)
+    ...appHandlers(ctx),
+    ...connectionsHandlers(ctx),
+    ...configHandlers(),
+    ...profileHandlers(ctx)
   }
+  const dispatch = createDispatch({
+    handlers,
+    active: () => {
+      const c = session.connection
+      return c ? { id: c.id, name: c.name, production: c.production } : null
+    },
+    announce
+  })
 
-  session.activate(repo.activeId())
+  session.activate(connections.activeId())
 
   return {
+    dispatch,
+    async invoke(method, input, meta) {
+      const out = await dispatch(method, input, meta)
+      if (out.ok) return out.result as never
+      throw ApiError.from(out.error)
+    },
     handlers,
     db,
     status,
@@ -198,7 +126,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     },
     async close() {
       session.close()
-      await db.close()
+      try {
+        await db.close()
+      } finally {
+        lock.release()
+      }
     }
   }
 }

@@ -6,6 +6,14 @@
  *
  * Everything logged passes through `redact()` first: values under secret-looking keys,
  * `Bearer …` / `Basic …` credentials, JWT-looking strings and passwords in URLs become "[redacted]".
+ *
+ * Then control characters are escaped, so text from a server (a user name with ANSI escape codes, a
+ * newline that forges a second entry, a bidi override that reorders what a reader sees) can never
+ * reach a terminal or a log viewer raw: C0 (incl. tab/CR/LF), DEL, C1, U+2028/U+2029 and the bidi
+ * embeddings/overrides/isolates U+202A–U+202E, U+2066–U+2069. In the message they are written as
+ * `\x1b`, `\n`, `\u202e`…; in the JSON details as JSON escapes (`\u001b`), so the details stay
+ * valid JSON that parses back to the original strings. Sinks get the same escaped message and a
+ * copy of the details whose strings (and keys) are escaped the same way.
  */
 import { appendFileSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
@@ -27,10 +35,11 @@ export interface LogRecord {
   time: string
   level: LogLevel
   scope: string
+  /** Redacted, control characters escaped. */
   message: string
-  /** Already redacted. */
+  /** Already redacted; strings and keys with control characters escaped. */
   details?: unknown
-  /** The formatted, redacted line (without trailing newline). */
+  /** The formatted, redacted, escaped line (without trailing newline): never contains a raw control character. */
   line: string
 }
 
@@ -104,6 +113,40 @@ function redactInner(value: unknown, seen: WeakSet<object>, depth: number): unkn
 
 // ---------------------------------------------------------------------------------------------
 
+// eslint-disable-next-line no-control-regex
+const UNSAFE_CHARS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
+// What JSON.stringify leaves raw: it escapes C0 itself but not DEL, C1, bidi controls or U+2028/U+2029.
+const UNSAFE_AFTER_JSON = /[\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g
+
+function hex(code: number, width: number): string {
+  return code.toString(16).padStart(width, '0')
+}
+
+/**
+ * Escape control characters and bidi controls for a single-line, readable log entry:
+ * `\n` `\r` `\t`, `\xNN` for the rest of C0, DEL and C1, `\uNNNN` for bidi controls and U+2028/U+2029.
+ * Backslashes are left alone (paths stay readable).
+ */
+export function escapeControlChars(text: string): string {
+  return text.replace(UNSAFE_CHARS, (ch) => {
+    if (ch === '\n') return '\\n'
+    if (ch === '\r') return '\\r'
+    if (ch === '\t') return '\\t'
+    const code = ch.charCodeAt(0)
+    return code < 0x100 ? `\\x${hex(code, 2)}` : `\\u${hex(code, 4)}`
+  })
+}
+
+/** Deep copy with every string (and object key) passed through `escapeControlChars`. */
+function escapeDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return escapeControlChars(value)
+  if (value === null || typeof value !== 'object' || depth > 25) return value
+  if (Array.isArray(value)) return value.map((v) => escapeDeep(v, depth + 1))
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) out[escapeControlChars(k)] = escapeDeep(v, depth + 1)
+  return out
+}
+
 const LEVEL_ORDER: Record<LogLevel | 'silent', number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 }
 
 function initialLevel(): LogLevel | 'silent' {
@@ -141,20 +184,27 @@ export function addLogSink(sink: (record: LogRecord) => void): () => void {
 
 function formatDetails(details: unknown): string {
   if (details === undefined) return ''
-  if (typeof details === 'string') return ' ' + details
+  if (typeof details === 'string') return ' ' + escapeControlChars(details)
+  let json: string | undefined
   try {
-    return ' ' + JSON.stringify(details)
+    json = JSON.stringify(details)
   } catch {
-    return ' ' + inspect(details, { depth: 4, breakLength: Infinity })
+    json = undefined
   }
+  // JSON escapes C0 itself; the rest becomes a JSON \uNNNN escape so the details remain parseable
+  if (json !== undefined) return ' ' + json.replace(UNSAFE_AFTER_JSON, (ch) => `\\u${hex(ch.charCodeAt(0), 4)}`)
+  return ' ' + escapeControlChars(inspect(details, { depth: 4, breakLength: Infinity }))
 }
 
 function write(level: LogLevel, scope: string, message: string, details: unknown): void {
   if (LEVEL_ORDER[level] < LEVEL_ORDER[minLevel]) return
   const time = new Date().toISOString()
-  const safeMessage = redactString(String(message))
-  const safeDetails = details === undefined ? undefined : redact(details)
-  const line = `${time} ${level.toUpperCase().padEnd(5)} [${scope}] ${safeMessage}${formatDetails(safeDetails)}`.replace(/\r?\n/g, '\\n')
+  const safeMessage = escapeControlChars(redactString(String(message)))
+  const redacted = details === undefined ? undefined : redact(details)
+  // The final pass is a backstop (scope, anything a formatter let through): no raw control character
+  // ever reaches the line, so one entry is always exactly one line.
+  const line = escapeControlChars(`${time} ${level.toUpperCase().padEnd(5)} [${scope}] ${safeMessage}${formatDetails(redacted)}`)
+  const safeDetails = redacted === undefined ? undefined : escapeDeep(redacted)
   if (stderrEnabled) process.stderr.write(line + '\n')
   if (logFile) {
     try {

@@ -1,8 +1,8 @@
 // The active connection: one ClearML client, the online/offline state, and automatic reconnection.
-import { ApiError, type AppStatus, type Capabilities, type ConnectionState, type Identity } from '../../../shared/api'
-import { ClearmlClient, ClearmlError } from '../clearml'
-import { createLogger } from '../log'
-import type { ConnectionRepo, StoredConnection } from './connections'
+import { ApiError, type AppStatus, type Capabilities, type ConnectionState, type Identity } from '../../shared/api'
+import { ClearmlClient, ClearmlError } from './clearml'
+import { createLogger } from './log'
+import type { ConnectionRepo, StoredConnection } from './connections/repo'
 
 const log = createLogger('session')
 
@@ -14,6 +14,8 @@ export interface SessionOptions {
   /** While online, check the server this often so a lost server shows as offline without user action. */
   heartbeatMs?: number
   clientVersion: string
+  /** Transport failures in a row (calls that could not reach the server) before the session goes offline. */
+  failuresBeforeOffline?: number
 }
 
 export class Session {
@@ -30,7 +32,10 @@ export class Session {
   private retryDelay: number
   private connecting: Promise<void> | null = null
   private generation = 0
-  private readonly onlineListeners: Array<() => void> = []
+  /** Aborted when the session goes offline or switches connection: in-flight calls stop retrying at once. */
+  private liveCalls = new AbortController()
+  private transportFailures = 0
+  private probing: Promise<void> | null = null
 
   constructor(
     private readonly repo: ConnectionRepo,
@@ -44,13 +49,11 @@ export class Session {
     return this.conn
   }
 
-  onOnline(cb: () => void): void {
-    this.onlineListeners.push(cb)
-  }
-
   /** Switch to a connection (or none) and connect in the background. */
   activate(id: string | null): void {
     this.generation++
+    this.abortLiveCalls()
+    this.transportFailures = 0
     this.clearRetry()
     this.stopHeartbeat()
     // An attempt for the previous connection may still be in flight: it no longer counts.
@@ -97,13 +100,6 @@ export class Session {
         this.readCapabilities(client)
         this.retryDelay = this.opts.retryMinMs ?? 1000
         this.setState('online', null)
-        for (const cb of this.onlineListeners) {
-          try {
-            cb()
-          } catch (e) {
-            log.warn('online listener failed', { message: (e as Error).message })
-          }
-        }
       } catch (err) {
         if (gen !== this.generation) return
         this.handleFailure(err)
@@ -114,22 +110,65 @@ export class Session {
     return this.connecting
   }
 
-  /** Call the server through the active client; network failures turn the session offline. */
-  async call<T>(endpoint: string, data?: Record<string, unknown>): Promise<T> {
+  /**
+   * Call the server through the active client. A server that answers with an error stays online; a server
+   * that cannot be reached turns the session offline only when a quick ping confirms it, or after
+   * `failuresBeforeOffline` such failures in a row — so one reset or stalled answer does not flip the
+   * status. Going offline aborts every call still retrying.
+   */
+  async call<T>(endpoint: string, data?: Record<string, unknown>, opts: { signal?: AbortSignal } = {}): Promise<T> {
     const client = this.requireClient()
+    const gen = this.generation
+    const signal = opts.signal ? AbortSignal.any([opts.signal, this.liveCalls.signal]) : this.liveCalls.signal
     try {
-      const result = await client.call<T>(endpoint, data)
+      const result = await client.call<T>(endpoint, data, { signal })
+      if (gen !== this.generation) return result
+      this.transportFailures = 0
       if (this.state !== 'online') {
         this.readCapabilities(client)
         this.setState('online', null)
       }
       return result
     } catch (err) {
-      if (err instanceof ClearmlError && (err.kind === 'network' || err.kind === 'timeout' || (err.kind === 'auth' && err.subcode !== 30))) {
-        this.handleFailure(err)
+      if (gen === this.generation && err instanceof ClearmlError) {
+        if (err.kind === 'network' || err.kind === 'timeout') this.transportFailed(err)
+        else if (err.kind === 'auth' && err.subcode !== 30) this.handleFailure(err)
+        else if (err.kind !== 'aborted') this.transportFailures = 0
       }
       throw err
     }
+  }
+
+  /** The signal that aborts when the session stops being usable (offline, switched, closed). */
+  get liveSignal(): AbortSignal {
+    return this.liveCalls.signal
+  }
+
+  private transportFailed(err: ClearmlError): void {
+    if (this.state !== 'online') return
+    this.transportFailures++
+    if (this.transportFailures >= (this.opts.failuresBeforeOffline ?? 3)) {
+      this.handleFailure(err)
+      return
+    }
+    // One failure: is the server gone, or did one request fail? Ask it directly, once at a time.
+    if (this.probing || !this.client) return
+    const gen = this.generation
+    const client = this.client
+    this.probing = client
+      .ping({ retries: 2, timeoutMs: 5000 })
+      .then(
+        () => undefined,
+        (e) => {
+          if (gen === this.generation && this.state === 'online') this.handleFailure(e)
+        }
+      )
+      .finally(() => (this.probing = null))
+  }
+
+  private abortLiveCalls(): void {
+    this.liveCalls.abort()
+    this.liveCalls = new AbortController()
   }
 
   requireClient(): ClearmlClient {
@@ -144,6 +183,7 @@ export class Session {
 
   close(): void {
     this.generation++
+    this.abortLiveCalls()
     this.clearRetry()
     this.stopHeartbeat()
     this.client = null
@@ -200,7 +240,7 @@ export class Session {
     const client = this.client
     this.heartbeatTimer = setInterval(() => {
       if (gen !== this.generation || this.state !== 'online') return
-      client.ping({ retries: 0, timeoutMs: 5000 }).catch((err) => {
+      client.ping({ retries: 1, timeoutMs: 5000 }).catch((err) => {
         if (gen === this.generation && this.state === 'online') this.handleFailure(err)
       })
     }, every)
@@ -213,8 +253,12 @@ export class Session {
   }
 
   private setState(state: ConnectionState, reason: string | null) {
-    if (state === 'online' && this.state !== 'online') this.startHeartbeat()
+    if (state === 'online' && this.state !== 'online') {
+      this.transportFailures = 0
+      this.startHeartbeat()
+    }
     if (state !== 'online') this.stopHeartbeat()
+    if ((state === 'offline' || state === 'auth_failed') && this.state !== state) this.abortLiveCalls()
     const changed = state !== this.state || reason !== this.reason
     if (state !== this.state) this.since = Date.now()
     this.state = state

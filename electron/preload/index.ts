@@ -6,9 +6,9 @@ import { eventNames } from '../../shared/api/events'
 const events = new Set<string>(eventNames)
 
 contextBridge.exposeInMainWorld('consoleBridge', {
-  invoke(method: string, input: unknown) {
+  invoke(method: string, input: unknown, meta?: { confirmed?: boolean }) {
     if (typeof method !== 'string') return Promise.resolve({ ok: false, error: { code: 'unknown_method', message: 'Method must be a string' } })
-    return ipcRenderer.invoke('console:invoke', method, input)
+    return ipcRenderer.invoke('console:invoke', method, input, { confirmed: meta?.confirmed === true })
   },
   on(event: string, cb: (payload: unknown) => void) {
     if (!events.has(event)) throw new Error(`Unknown event: ${event}`)

@@ -1,4 +1,7 @@
-// The navigable sections of the console, in menu order. Descriptions are one sentence from the Settings spec.
+// The navigable sections of the console, in menu order. Each names the component that renders it, so the
+// shell never grows with a new screen. Descriptions are one sentence from the Settings spec.
+import type { Component } from 'vue'
+
 export type SectionId =
   | 'connections'
   | 'config-check'
@@ -20,7 +23,8 @@ export interface Section {
   enterprise?: boolean
   /** Only meaningful on the ClearML Hosted Service. */
   hosted?: boolean
-  built: boolean
+  /** The screen (loaded when first opened); absent while the section is not built yet. */
+  component?: () => Promise<Component | { default: Component }>
   description: string
 }
 
@@ -29,21 +33,19 @@ export const sections: Section[] = [
     id: 'profile',
     title: 'Profile',
     group: 'user',
-    built: true,
+    component: () => import('./features/profile/ProfileView.vue'),
     description: 'Your basic user information: name, user id, company and role.'
   },
   {
     id: 'configuration',
     title: 'Configuration',
     group: 'user',
-    built: false,
     description: 'Control general system behaviour settings and the storage access credentials the web app uses.'
   },
   {
     id: 'workspace',
     title: 'Workspace',
     group: 'user',
-    built: false,
     description:
       'Create and revoke the API credentials that ClearML and ClearML Agent use, and edit your personal configuration vault.'
   },
@@ -52,14 +54,12 @@ export const sections: Section[] = [
     title: 'Administrator Vaults',
     group: 'admin',
     enterprise: true,
-    built: false,
     description: 'Manage configuration vaults that apply ClearML client settings to every member of chosen user groups.'
   },
   {
     id: 'users-groups',
     title: 'Users & Groups',
     group: 'admin',
-    built: false,
     description: 'Manage the users who have access to the workspace and the groups they belong to.'
   },
   {
@@ -67,7 +67,6 @@ export const sections: Section[] = [
     title: 'Access Rules',
     group: 'admin',
     enterprise: true,
-    built: false,
     description: 'Manage per-resource access privileges for users and groups.'
   },
   {
@@ -75,7 +74,6 @@ export const sections: Section[] = [
     title: 'Identity Providers',
     group: 'admin',
     enterprise: true,
-    built: false,
     description: 'Manage the identity providers users sign in with.'
   },
   {
@@ -83,7 +81,6 @@ export const sections: Section[] = [
     title: 'Resource Configuration',
     group: 'admin',
     enterprise: true,
-    built: false,
     description: 'Define the available resources (pools and profiles) and how they are allocated to different workloads.'
   },
   {
@@ -91,29 +88,24 @@ export const sections: Section[] = [
     title: 'Usage & Billing',
     group: 'admin',
     hosted: true,
-    built: false,
     description: 'View current usage information and billing details (ClearML Hosted Service).'
   },
   {
     id: 'connections',
     title: 'Connections',
     group: 'app',
-    built: true,
+    component: () => import('./features/connections/ConnectionsView.vue'),
     description: 'The ClearML servers this console knows, their credentials, and which one is active.'
   },
   {
     id: 'config-check',
     title: 'Config check',
     group: 'app',
-    built: true,
+    component: () => import('./features/config-check/ConfigCheckView.vue'),
     description: 'Check a clearml.conf or a configuration vault (HOCON, JSON or YAML) as you type, and convert between formats.'
   }
 ]
 
-export const sectionIds = sections.map((s) => s.id)
-export function isSectionId(v: string): v is SectionId {
-  return (sectionIds as string[]).includes(v)
-}
 export function sectionById(id: SectionId): Section {
   return sections.find((s) => s.id === id)!
 }

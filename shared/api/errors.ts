@@ -10,7 +10,31 @@ export type ApiErrorCode =
   | 'server' // the server answered with an error
   | 'unsupported' // the server lacks the feature (e.g. enterprise-only)
   | 'no_connection' // no active connection
+  | 'confirmation_required' // a change to a production server that the caller did not confirm
+  | 'busy' // the local database is busy (another process holds it): retry shortly
+  | 'too_large' // the request body is over the size limit
+  | 'unauthorized' // the web host refused the console token (not the ClearML server: that is 'auth')
+  | 'method_not_allowed' // the web host was called with the wrong HTTP method
   | 'internal'
+
+export const apiErrorCodes: readonly ApiErrorCode[] = [
+  'invalid_input',
+  'unknown_method',
+  'not_found',
+  'conflict',
+  'offline',
+  'auth',
+  'forbidden',
+  'server',
+  'unsupported',
+  'no_connection',
+  'confirmation_required',
+  'busy',
+  'too_large',
+  'unauthorized',
+  'method_not_allowed',
+  'internal'
+]
 
 export interface ApiErrorShape {
   code: ApiErrorCode

@@ -1,11 +1,21 @@
 // Events the core pushes to every renderer. Kept free of zod so the sandboxed preload can import it.
 import type { AppStatus } from './types'
 
+/** Kinds of data a screen shows. A write names the topics it changes; a screen reloads on its topics. */
+export const topics = ['connections', 'profile'] as const
+export type Topic = (typeof topics)[number]
+
+export interface DataChanged {
+  /** The connection whose data changed; null for data that belongs to no connection (the connection list). */
+  connectionId: string | null
+  topics: Topic[]
+}
+
 export interface Events {
   status: AppStatus
-  /** Cached data changed: stores whose kind is listed should reload. */
-  'cache.changed': { connectionId: string; kinds: string[] }
+  /** Data changed (a write succeeded, or a refresh brought different data): stores on these topics reload. */
+  'data.changed': DataChanged
 }
 export type EventName = keyof Events
 
-export const eventNames: EventName[] = ['status', 'cache.changed']
+export const eventNames: EventName[] = ['status', 'data.changed']

@@ -89,6 +89,31 @@ function buildSourceMap(text: string, events: Event[], idx: LineIndex): SourceMa
   return map
 }
 
+/** More values than any configuration holds; far fewer than would stall the editor or the core. */
+export const MAX_EXPANDED_VALUES = 1_000_000
+
+/** Number of values the document holds once every alias is expanded, counted up to `limit` (shared nodes memoised). */
+function expandedSize(root: unknown, limit: number): number {
+  const memo = new Map<object, number>()
+  const onStack = new Set<object>()
+  const size = (v: unknown): number => {
+    if (v === null || typeof v !== 'object') return 1
+    const known = memo.get(v)
+    if (known !== undefined) return known
+    if (onStack.has(v)) return limit + 1 // a cycle expands without end
+    onStack.add(v)
+    let n = 1
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      n += size(child)
+      if (n > limit) break
+    }
+    onStack.delete(v)
+    memo.set(v, n)
+    return n
+  }
+  return size(root)
+}
+
 export function parseYaml(text: string): ParseResult {
   const idx = new LineIndex(text)
   const diagnostics: Diagnostic[] = []
@@ -106,6 +131,18 @@ export function parseYaml(text: string): ParseResult {
       return { value: undefined, sourceMap: new Map(), diagnostics }
     }
     const raw = values.length === 0 ? null : values[0]
+    // Aliases share one object, so a short text can stand for a huge tree ("billion laughs"): refuse a
+    // document whose expanded size passes the limit before anything walks or copies it.
+    const expanded = expandedSize(raw, MAX_EXPANDED_VALUES)
+    if (expanded > MAX_EXPANDED_VALUES) {
+      diagnostics.push({
+        line: 1, column: 1, endLine: 1, endColumn: 1,
+        severity: 'error',
+        code: 'yaml.alias-expansion',
+        message: `Its aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; a configuration never needs that many`
+      })
+      return { value: undefined, sourceMap: new Map(), diagnostics }
+    }
     const value = toConfigValue(raw, diagnostics)
     return { value, sourceMap: buildSourceMap(text, events, idx), diagnostics }
   } catch (e) {

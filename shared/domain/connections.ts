@@ -1,3 +1,4 @@
+// Connections, the domain part shared by renderer, core and CLI.
 // Parses the credentials snippet the ClearML web app shows after "Create new credentials":
 //   api {
 //     web_server: https://app.example.com

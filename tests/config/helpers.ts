@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import type { Diagnostic } from '../../shared/config/types.ts'
 
-export const CORPUS = process.env.CLEARML_CONFORMANCE_DIR ?? '/work/shared/conformance/hocon'
+export const CORPUS = process.env.CLEARML_CONFORMANCE_DIR ?? resolve(import.meta.dirname, '../../../shared/conformance/hocon')
 export const ROOT = resolve(import.meta.dirname, '../..')
 /** The HOCON parser is written in parallel (shared/config/hocon/); parser-dependent tests wait for it. */
 export const HAS_HOCON = existsSync(resolve(ROOT, 'shared/config/hocon/index.ts'))

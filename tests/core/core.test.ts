@@ -3,23 +3,14 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createCore, dispatch, type Core } from '../../electron/core'
+import { createCore, type Core } from '../../electron/core'
 import { addLogSink, setLogLevel } from '../../electron/core/log'
 import { startServer, type RunningServer } from '../../server/src/index'
+import { until } from './helpers'
 
 let dir: string
 let server: RunningServer
 let core: Core
-
-async function until<T>(fn: () => T | Promise<T>, ok: (v: T) => boolean, ms = 10000): Promise<T> {
-  const end = Date.now() + ms
-  for (;;) {
-    const v = await fn()
-    if (ok(v)) return v
-    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`)
-    await new Promise((r) => setTimeout(r, 50))
-  }
-}
 
 beforeEach(async () => {
   dir = mkdtempSync(join(tmpdir(), 'console-core-'))
@@ -35,7 +26,7 @@ afterEach(async () => {
 
 async function addDemoConnection(extra: Record<string, unknown> = {}) {
   const admin = server.seed!.admin
-  const out = await dispatch(core.handlers, 'connections.create', {
+  const out = await core.dispatch('connections.create', {
     name: 'Demo',
     apiUrl: server.url,
     accessKey: admin.accessKey,
@@ -51,21 +42,21 @@ describe('core', () => {
     const st = core.status()
     expect(st.state).toBe('none')
     expect(st.activeConnectionId).toBeNull()
-    const out = await dispatch(core.handlers, 'profile.get', {})
+    const out = await core.dispatch('profile.get', {})
     expect(out.ok).toBe(false)
     if (!out.ok) expect(out.error.code).toBe('no_connection')
   })
 
   it('refuses invalid input before the core runs, naming the field', async () => {
-    const out = await dispatch(core.handlers, 'connections.create', { name: '', apiUrl: 'ftp://x', accessKey: 'k', secretKey: 's' })
+    const out = await core.dispatch('connections.create', { name: '', apiUrl: 'ftp://x', accessKey: 'k', secretKey: 's' })
     expect(out.ok).toBe(false)
     if (out.ok) return
     expect(out.error.code).toBe('invalid_input')
     const paths = (out.error.details as { issues: { path: string }[] }).issues.map((i) => i.path)
     expect(paths).toEqual(expect.arrayContaining(['name', 'apiUrl']))
     expect(out.error.message).toMatch(/API server URL must be an http/)
-    expect(await core.handlers['connections.list']({})).toHaveLength(0)
-    const unknown = await dispatch(core.handlers, 'connections.explode', {})
+    expect((await core.invoke('connections.list', {})).items).toHaveLength(0)
+    const unknown = await core.dispatch('connections.explode', {})
     expect(unknown.ok ? null : unknown.error.code).toBe('unknown_method')
   })
 
@@ -86,7 +77,7 @@ describe('core', () => {
 
     // A refresh that brings nothing new must not announce a change (screens reload on it: no loops).
     const changes: string[][] = []
-    core.on('cache.changed', (e) => changes.push(e.kinds))
+    core.on('data.changed', (e) => changes.push(e.topics))
     await core.handlers['profile.get']({ refresh: true })
     expect(changes).toEqual([])
 
@@ -96,7 +87,7 @@ describe('core', () => {
 
     // Nothing that reaches the renderer carries the secret.
     const secret = server.seed!.admin.secretKey
-    const listed = JSON.stringify(await core.handlers['connections.list']({}))
+    const listed = JSON.stringify((await core.invoke('connections.list', {})).items)
     expect(listed).not.toContain(secret)
     expect(JSON.stringify(core.status())).not.toContain(secret)
     expect(listed).toContain('"hasSecret":true')
@@ -133,7 +124,7 @@ describe('core', () => {
     expect(cached.source).toBe('cache')
     expect(cached.fetchedAt).toBe(fresh.fetchedAt)
     expect(cached.value.name).toBe('Admin User')
-    const rename = await dispatch(core.handlers, 'profile.rename', { name: 'X' })
+    const rename = await core.dispatch('profile.rename', { name: 'X' })
     expect(rename.ok ? null : rename.error.code).toBe('offline')
 
     server = await startServer({ port, dataDir: join(dir, 'server'), seed: 'demo', quiet: true })
@@ -160,12 +151,12 @@ describe('core', () => {
 
   it('keeps connections across restarts, with unique names and a kept secret on edit', async () => {
     const c = await addDemoConnection({ production: true })
-    const dup = await dispatch(core.handlers, 'connections.create', { name: 'demo', apiUrl: server.url, accessKey: 'a', secretKey: 'b' })
+    const dup = await core.dispatch('connections.create', { name: 'demo', apiUrl: server.url, accessKey: 'a', secretKey: 'b' })
     expect(dup.ok ? null : dup.error.code).toBe('conflict')
     await core.handlers['connections.update']({ id: c.id, patch: { name: 'Demo renamed' } })
     await core.close()
     core = await createCore({ dataDir: join(dir, 'core'), retryMinMs: 100, heartbeatMs: 200 })
-    const list = await core.handlers['connections.list']({})
+    const list = (await core.invoke('connections.list', {})).items
     expect(list).toHaveLength(1)
     expect(list[0]).toMatchObject({ name: 'Demo renamed', production: true, active: true, hasSecret: true })
     await until(() => core.status().state, (s) => s === 'online')
@@ -183,9 +174,9 @@ describe('core', () => {
     const typo = bad.diagnostics.find((d) => d.severity === 'warning')!
     expect(typo.line).toBe(3)
     expect(typo.message).toMatch(/git_user/)
-    const syntax = await dispatch(core.handlers, 'config.validate', { text: 'a {', format: 'hocon' })
+    const syntax = await core.dispatch('config.validate', { text: 'a {', format: 'hocon' })
     expect(syntax.ok && (syntax.result as { errors: number }).errors).toBeGreaterThan(0)
-    const wrongFormat = await dispatch(core.handlers, 'config.validate', { text: '', format: 'toml' })
+    const wrongFormat = await core.dispatch('config.validate', { text: '', format: 'toml' })
     expect(wrongFormat.ok ? '' : wrongFormat.error.message).toMatch(/format: Format must be hocon, json or yaml/)
     const conv = await core.handlers['config.convert']({ text: 'sdk:\n  development:\n    default_output_uri: "s3://b"\n', from: 'yaml', to: 'hocon' })
     expect(conv.text).toMatch(/default_output_uri/)

@@ -2,56 +2,7 @@
 /// <reference lib="dom.iterable" />
 // Config check screen: Monaco + the shared/config engine in a Web Worker (markers, problems, fixes, conversion, draft).
 import { test, expect } from './fixtures'
-import type { Page } from '@playwright/test'
-
-/** Select all in the editor (focusing it first). */
-async function selectAll(page: Page) {
-  await page.getByTestId('config-editor').locator('.monaco-editor .view-lines').click()
-  await page.keyboard.press('ControlOrMeta+A')
-}
-
-/** Type into the editor (Monaco needs insertText; `type` drops characters). Auto-closing applies, as for a user. */
-async function typeText(page: Page, text: string) {
-  await selectAll(page)
-  await page.keyboard.press('Delete')
-  await page.keyboard.insertText(text)
-}
-
-/** Paste over the whole text, the way an admin brings a clearml.conf in (a real paste event, no auto-closing). */
-async function pasteText(page: Page, text: string) {
-  await selectAll(page)
-  await page.getByTestId('config-editor').locator('textarea').evaluate((ta, t) => {
-    const dt = new DataTransfer()
-    dt.setData('text/plain', t)
-    ta.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }))
-  }, text)
-}
-
-/** The editor's text as Monaco renders it (lines sorted by position; the documents here fit on screen). */
-async function editorText(page: Page): Promise<string> {
-  return page.getByTestId('config-editor').evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
-      .join('\n')
-      .trimEnd()
-  )
-}
-
-/** Top of the rendered line n (1-based), relative to the page. */
-async function lineTop(page: Page, n: number): Promise<number> {
-  return page.getByTestId('config-editor').evaluate((el, i) => {
-    const lines = [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')].sort(
-      (a, b) => parseFloat(a.style.top) - parseFloat(b.style.top)
-    )
-    return lines[i - 1].getBoundingClientRect().top
-  }, n)
-}
-
-async function openScreen(page: Page, env: Parameters<Parameters<typeof test>[2]>[0]['env']) {
-  await env.open(page, '#/config-check')
-  await expect(page.getByTestId('config-editor').locator('.monaco-editor')).toBeVisible()
-}
+import { editorText, lineTop, openScreen, pasteText, selectAll, typeText } from './pages/config-check'
 
 test('empty state, example with one typo, fix button repairs it', async ({ page, env }) => {
   await openScreen(page, env)

@@ -68,13 +68,4 @@ export const test = base.extend<{ env: Env }>({
   }
 })
 
-/** Add a connection through the UI by pasting the credentials snippet. */
-export async function addConnectionFromSnippet(page: Page, env: Env, name = 'Local demo') {
-  await page.getByTestId('conn-snippet').fill(env.snippet())
-  const nameInput = page.getByTestId('conn-name')
-  await nameInput.fill(name)
-  await expect(page.getByTestId('conn-api-url')).toHaveValue(env.server.url)
-  await page.getByTestId('conn-save').click()
-}
-
 export { expect }

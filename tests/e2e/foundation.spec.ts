@@ -1,4 +1,6 @@
-import { addConnectionFromSnippet, expect, test } from './fixtures'
+import { expect, test } from './fixtures'
+import { addConnection, addConnectionFromSnippet } from './pages/connections'
+import { renameProfile } from './pages/profile'
 
 test('first run: add a connection, see and rename the profile, survive the server going away', async ({ page, env }) => {
   await env.open(page)
@@ -18,9 +20,7 @@ test('first run: add a connection, see and rename the profile, survive the serve
   await expect(page.getByTestId('profile-cache-notice')).toHaveCount(0)
 
   // Rename inline; Enter saves.
-  await page.getByTestId('profile-rename').click()
-  await page.getByTestId('profile-name-input').fill('Ada Admin')
-  await page.getByTestId('profile-name-input').press('Enter')
+  await renameProfile(page, 'Ada Admin')
   await expect(page.getByTestId('profile-name')).toContainText('Ada Admin')
 
   // The rename reached the server, not just the screen.
@@ -59,7 +59,7 @@ test('bad input is refused with a message that names the field, and nothing is s
   await page.getByTestId('conn-secret-key').fill('secret')
   await expect(page.getByText(/API server URL must be an http/)).toBeVisible()
   await expect(page.getByTestId('conn-save')).toBeDisabled()
-  expect(await env.core.handlers['connections.list']({})).toHaveLength(0)
+  expect((await env.core.invoke('connections.list', {})).items).toHaveLength(0)
 })
 
 test('testing a connection with a wrong secret says which step failed', async ({ page, env }) => {
@@ -71,19 +71,7 @@ test('testing a connection with a wrong secret says which step failed', async ({
 })
 
 test('a slow server never freezes the console; a production connection is marked', async ({ page, env }) => {
-  const admin = env.server.seed!.admin
-  await env.core.handlers['connections.create']({
-    name: 'Prod',
-    apiUrl: env.server.url,
-    webUrl: '',
-    filesUrl: '',
-    accessKey: admin.accessKey,
-    secretKey: admin.secretKey,
-    production: true,
-    verifyTls: true,
-    caFile: null,
-    activate: true
-  })
+  await addConnection(env, { name: 'Prod', production: true })
   await env.open(page, '#/connections')
   await expect(page.getByTestId('production-marker')).toBeVisible()
   await expect(page.getByTestId('status-badge')).toContainText('Online')

@@ -7,7 +7,7 @@
  * error messages are built from codes and redacted server messages, never from axios errors.
  */
 import axios, { type AxiosInstance, type AxiosProxyConfig, type AxiosResponse } from 'axios'
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import http from 'node:http'
 import https from 'node:https'
 import { rootCertificates } from 'node:tls'
@@ -15,9 +15,12 @@ import { performance } from 'node:perf_hooks'
 import { createLogger, redactString, type Logger } from '../log'
 import { ClearmlError, NOT_SENT_CODES, PERMANENT_NETWORK_CODES, isTlsCode, kindForCode } from './errors'
 import { capabilitiesFromClaims, decodeTokenClaims, type ClearmlCapabilities, type TokenClaims, type TokenIdentity } from './token'
+import { CONSOLE_VERSION } from '../../../shared/api/version'
 
-export const CLIENT_VERSION = '0.1.0'
-export const DEFAULT_CLIENT_ID = `clearml-admin-console-${CLIENT_VERSION}`
+/** A CA bundle is a few hundred kilobytes at most. */
+const MAX_CA_FILE_BYTES = 1024 * 1024
+
+export const DEFAULT_CLIENT_ID = `clearml-admin-console-${CONSOLE_VERSION}`
 /** Re-login when fewer seconds than this remain on the token (the SDK's token_expiration_threshold_sec). */
 export const REFRESH_MARGIN_SEC = 360
 const BACKOFF_BASE_MS = 200
@@ -79,7 +82,8 @@ export interface PingResult {
   msg?: string
 }
 
-export interface TestConnectionResult {
+/** What testConnection learns about a server. */
+export interface ServerProbe {
   latencyMs: number
   serverVersion: string
   apiVersion: string
@@ -296,7 +300,7 @@ export class ClearmlClient {
    * message: "Cannot reach <url>: connection refused", "Invalid access key or secret key (401/22)", …
    * A server too old for debug.ping (404 with a ClearML envelope) still counts as reachable.
    */
-  async testConnection(opts: { signal?: AbortSignal } = {}): Promise<TestConnectionResult> {
+  async testConnection(opts: { signal?: AbortSignal } = {}): Promise<ServerProbe> {
     let latencyMs: number
     const started = performance.now()
     try {
@@ -430,6 +434,10 @@ export class ClearmlClient {
         let ca: string[] | undefined
         if (this.options.caFile) {
           try {
+            // Only a regular file of a sensible size: a FIFO or a device would block or exhaust the process.
+            const st = statSync(this.options.caFile)
+            if (!st.isFile()) throw Object.assign(new Error('not a regular file'), { code: 'not a regular file' })
+            if (st.size > MAX_CA_FILE_BYTES) throw Object.assign(new Error('larger than 1 MB'), { code: 'larger than 1 MB' })
             ca = [...rootCertificates, readFileSync(this.options.caFile, 'utf8')]
           } catch (err) {
             this.agentError = `Cannot read the CA file ${this.options.caFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`

@@ -1,5 +1,5 @@
-export { ClearmlClient, CLIENT_VERSION, DEFAULT_CLIENT_ID, REFRESH_MARGIN_SEC } from './client'
-export type { ClearmlClientOptions, CallOptions, PingResult, TestConnectionResult } from './client'
+export { ClearmlClient, DEFAULT_CLIENT_ID, REFRESH_MARGIN_SEC } from './client'
+export type { ClearmlClientOptions, CallOptions, PingResult, ServerProbe } from './client'
 export { ClearmlError, kindForCode } from './errors'
 export type { ClearmlErrorKind, ClearmlErrorInit } from './errors'
 export { decodeTokenClaims, capabilitiesFromClaims } from './token'

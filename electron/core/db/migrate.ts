@@ -19,6 +19,12 @@ export class MigrationError extends Error {
   }
 }
 
+/** SQLITE_BUSY / SQLITE_LOCKED and their extended codes: another connection holds the lock (retryable). */
+export function isSqliteBusy(err: unknown): boolean {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED'))
+}
+
 /**
  * Checksum of a migration's SQL. Line endings are normalised and surrounding whitespace trimmed so a
  * checkout with CRLF does not count as an edit; any other change does.
@@ -95,6 +101,8 @@ export function runMigrations(db: Database.Database, migrations: readonly Migrat
     try {
       apply()
     } catch (err) {
+      // a locked database did not make the migration fail: it was rolled back and can simply be retried
+      if (isSqliteBusy(err)) throw err
       throw new MigrationError(`Migration ${m.id} ("${m.name}") failed and was rolled back: ${(err as Error).message}`, m.id)
     }
     log?.info(`applied migration ${m.id} (${m.name})`)

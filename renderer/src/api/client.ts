@@ -4,21 +4,25 @@
 // Every failure is rethrown as an ApiError. `core` says whether the console's own core (not the ClearML
 // server) is reachable, so the shell can tell "lost contact with the core" apart from "server offline".
 import { reactive } from 'vue'
-import { ApiError, eventNames, isApiErrorShape } from '@shared/api'
+import { ApiError, eventNames, isApiErrorShape, methodInfo } from '@shared/api'
 import type { EventName, Events, MethodInput, MethodName, MethodOutput } from '@shared/api'
 
 type Envelope = { ok: true; result: unknown } | { ok: false; error: { code: string; message: string; details?: unknown } }
 
+interface CallMeta {
+  confirmed?: boolean
+}
+
 interface Transport {
   readonly kind: 'electron' | 'http'
-  call(method: string, input: unknown): Promise<Envelope>
+  call(method: string, input: unknown, meta: CallMeta): Promise<Envelope>
   on(event: string, cb: (payload: unknown) => void): () => void
 }
 
 export type CoreProblem = 'unreachable' | 'unauthorized' | 'no_token' | null
 
 /** Health of the link to the console's core. Reactive: read it from components and stores. */
-export const core = reactive({
+export const coreLink = reactive({
   kind: 'http' as 'electron' | 'http',
   problem: null as CoreProblem,
   /** When the current problem started (ms since epoch). */
@@ -28,10 +32,10 @@ export const core = reactive({
 const reconnectListeners = new Set<() => void>()
 
 function setProblem(p: CoreProblem): void {
-  if (core.problem === p) return
-  const wasBroken = core.problem !== null
-  core.problem = p
-  core.since = p ? Date.now() : null
+  if (coreLink.problem === p) return
+  const wasBroken = coreLink.problem !== null
+  coreLink.problem = p
+  coreLink.since = p ? Date.now() : null
   if (wasBroken && p === null) for (const cb of reconnectListeners) cb()
 }
 
@@ -46,7 +50,7 @@ export function isTransportFailure(e: unknown): boolean {
 function electronTransport(bridge: ConsoleBridge): Transport {
   return {
     kind: 'electron',
-    call: (method, input) => bridge.invoke(method, input) as Promise<Envelope>,
+    call: (method, input, meta) => bridge.invoke(method, input, meta) as Promise<Envelope>,
     on: (event, cb) => bridge.on(event, cb)
   }
 }
@@ -118,7 +122,7 @@ function httpTransport(): Transport {
         if (retryTimer) clearTimeout(retryTimer)
         retryTimer = setTimeout(openEvents, retryDelay)
         retryDelay = Math.min(retryDelay * 2, 15000)
-      } else if (core.problem === null) {
+      } else if (coreLink.problem === null) {
         setProblem('unreachable')
       }
     }
@@ -141,7 +145,7 @@ function httpTransport(): Transport {
 
   return {
     kind: 'http',
-    async call(method, input) {
+    async call(method, input, meta) {
       if (!token) {
         return { ok: false, error: { code: 'internal', message: 'This page was opened without its access token. Open the link the console printed (it ends in ?token=…).', details: { kind: TRANSPORT_FAILURE } } }
       }
@@ -149,7 +153,7 @@ function httpTransport(): Transport {
       try {
         res = await fetch(`/api/${encodeURIComponent(method)}`, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', 'X-Console-Token': token },
+          headers: { 'Content-Type': 'application/json', 'X-Console-Token': token, ...(meta.confirmed && { 'X-Console-Confirmed': '1' }) },
           body: JSON.stringify(input ?? {})
         })
       } catch {
@@ -166,7 +170,7 @@ function httpTransport(): Transport {
       const clearmlRefusal = envelope && !envelope.ok && (envelope.error.code === 'auth' || envelope.error.code === 'forbidden')
       if ((res.status === 401 || res.status === 403) && !clearmlRefusal) {
         setProblem('unauthorized')
-      } else if (core.problem === 'unreachable' || core.problem === 'unauthorized') {
+      } else if (coreLink.problem === 'unreachable' || coreLink.problem === 'unauthorized') {
         setProblem(null)
       }
       if (envelope) return envelope
@@ -192,12 +196,36 @@ function httpTransport(): Transport {
 // ---------------------------------------------------------------- the client
 
 const transport: Transport = window.consoleBridge ? electronTransport(window.consoleBridge) : httpTransport()
-core.kind = transport.kind
+coreLink.kind = transport.kind
 
+/**
+ * Asks the user to confirm a change to a server marked production; resolves false when declined.
+ * Registered by the shell (the confirmation dialog); without one, such calls are refused by the core.
+ */
+export type ProductionConfirm = (method: MethodName) => Promise<boolean>
+let productionConfirm: ProductionConfirm | null = null
+/** The active connection is marked production (kept current by the status store). */
+let productionActive = false
+export function setProductionGuard(opts: { confirm: ProductionConfirm }): void {
+  productionConfirm = opts.confirm
+}
+export function setProductionActive(v: boolean): void {
+  productionActive = v
+}
+
+/**
+ * Call a method of the contract. The one place where a change to a production server is confirmed:
+ * methods the contract marks `mutates` ask first, and the core refuses them unconfirmed.
+ */
 export async function invoke<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
+  let confirmed = false
+  if (productionActive && methodInfo(method).mutates && productionConfirm) {
+    confirmed = await productionConfirm(method)
+    if (!confirmed) throw new ApiError('confirmation_required', 'Cancelled: the change was not sent to the production server.', { cancelled: true })
+  }
   let env: Envelope
   try {
-    env = await transport.call(method, input)
+    env = await transport.call(method, input, { confirmed })
   } catch (e) {
     throw new ApiError('internal', e instanceof Error ? e.message : String(e), { kind: TRANSPORT_FAILURE })
   }
@@ -207,6 +235,11 @@ export async function invoke<M extends MethodName>(method: M, input: MethodInput
 
 export function on<E extends EventName>(event: E, cb: (payload: Events[E]) => void): () => void {
   return transport.on(event, cb as (p: unknown) => void)
+}
+
+/** The user declined a production confirmation: nothing to report. */
+export function isCancelled(e: unknown): boolean {
+  return e instanceof ApiError && e.code === 'confirmation_required' && (e.details as { cancelled?: boolean } | undefined)?.cancelled === true
 }
 
 /** Called when the link to the core comes back after a problem (stores refetch what they may have missed). */

@@ -1,40 +1,34 @@
 // App status: app.status at start, then every `status` event the core pushes.
 import { defineStore } from 'pinia'
-import { computed, ref } from 'vue'
+import { computed, ref, watch } from 'vue'
 import type { AppStatus } from '@shared/api'
-import { api, core } from '../api/client'
-import { errorMessage, reportError } from '../ui'
+import { api, coreLink, setProductionActive } from '../api/client'
+import { useLoader } from '../composables/loader'
+import { reportError } from '../ui'
 
 export type BadgeKind = 'online' | 'offline' | 'connecting' | 'none' | 'auth'
 
 export const useStatusStore = defineStore('status', () => {
-  const status = ref<AppStatus | null>(null)
-  const loadError = ref<string | null>(null)
+  const loader = useLoader(() => api.invoke('app.status', {}))
+  /** The latest status: loaded at start, then pushed by the core on every change. */
+  const status = computed<AppStatus | null>({ get: () => loader.data.value, set: (s) => s && loader.set(s) })
+  const loadError = computed(() => loader.error.value?.message ?? null)
   const reconnecting = ref(false)
   /** A clock for countdowns ("retrying in 5 s") and relative times. */
   const now = ref(Date.now())
   setInterval(() => (now.value = Date.now()), 1000)
 
-  let seq = 0
   async function load(): Promise<void> {
-    const mine = ++seq
-    try {
-      const s = await api.invoke('app.status', {})
-      if (mine === seq) {
-        status.value = s
-        loadError.value = null
-      }
-    } catch (e) {
-      if (mine === seq) loadError.value = errorMessage(e)
-    }
+    await loader.load()
   }
-
-  api.on('status', (s) => {
-    seq++ // a pushed status is newer than any pending load
-    status.value = s
-    loadError.value = null
-  })
+  // A pushed status is newer than any load still on its way.
+  api.on('status', (s) => loader.set(s))
   api.onCoreReconnected(() => void load())
+  watch(
+    () => status.value?.production ?? false,
+    (p) => setProductionActive(p),
+    { immediate: true }
+  )
 
   async function reconnect(): Promise<void> {
     reconnecting.value = true
@@ -58,7 +52,7 @@ export const useStatusStore = defineStore('status', () => {
 
   const badge = computed<{ kind: BadgeKind; label: string; tooltip: string }>(() => {
     const s = status.value
-    if (core.problem === 'unreachable' && core.since !== null && now.value - core.since >= 2000) {
+    if (coreLink.problem === 'unreachable' && coreLink.since !== null && now.value - coreLink.since >= 2000) {
       return { kind: 'connecting', label: 'Connecting', tooltip: "Lost contact with the console's core; reconnecting…" }
     }
     if (!s) return { kind: 'connecting', label: 'Connecting', tooltip: "Waiting for the console's core…" }
@@ -83,7 +77,7 @@ export const useStatusStore = defineStore('status', () => {
   })
 
   const enterprise = computed(() => status.value?.capabilities?.enterprise ?? null)
-  const coreProblem = computed(() => core.problem)
+  const coreProblem = computed(() => coreLink.problem)
 
   return { status, loadError, reconnecting, now, load, reconnect, retryInSeconds, badge, enterprise, coreProblem }
 })

@@ -1,57 +1,40 @@
-// Connections: the list, and create / update / delete / activate / test.
+// Connections: the saved list (small, local) for the palette, the header and the forms; and
+// create / update / delete / activate / test. The Connections screen pages its table on its own.
 import { defineStore } from 'pinia'
-import { computed, ref, watch } from 'vue'
+import { computed, ref } from 'vue'
 import type { ConnectionInfo, MethodInput, TestConnectionResult } from '@shared/api'
-import { api } from '../api/client'
-import { errorMessage } from '../ui'
-import { useStatusStore } from './status'
+import { MAX_PAGE_SIZE } from '@shared/api'
+import { api } from '../../api/client'
+import { onTopics, useLoader } from '../../composables/loader'
+import { useStatusStore } from '../../stores/status'
+import { errorMessage } from '../../ui'
+
+export type TestOutcome = TestConnectionResult | { ok: false; message: string; failedStep: null; error: true }
 
 export const useConnectionsStore = defineStore('connections', () => {
-  const items = ref<ConnectionInfo[]>([])
-  const loaded = ref(false)
-  const loading = ref(false)
-  const error = ref<string | null>(null)
+  const list = useLoader(async () => (await api.invoke('connections.list', { pageSize: MAX_PAGE_SIZE })).items)
+  const items = computed<ConnectionInfo[]>(() => list.data.value ?? [])
+  const loaded = computed(() => list.data.value !== null)
+  const error = computed(() => (list.error.value ? list.error.value.message : null))
   /** Latest test result per saved connection id. */
-  const testResults = ref<Record<string, TestConnectionResult | { ok: false; message: string; failedStep: null; error: true }>>({})
+  const testResults = ref<Record<string, TestOutcome>>({})
   const testing = ref<Record<string, boolean>>({})
 
-  let seq = 0
   async function load(): Promise<void> {
-    const mine = ++seq
-    loading.value = true
-    try {
-      const list = await api.invoke('connections.list', {})
-      if (mine !== seq) return
-      items.value = list
-      error.value = null
-      loaded.value = true
-    } catch (e) {
-      if (mine === seq) error.value = errorMessage(e)
-    } finally {
-      if (mine === seq) loading.value = false
-    }
+    await list.load()
   }
-
   async function create(input: MethodInput<'connections.create'>): Promise<ConnectionInfo> {
-    const c = await api.invoke('connections.create', input)
-    await load()
-    return c
+    return api.invoke('connections.create', input)
   }
   async function update(id: string, patch: MethodInput<'connections.update'>['patch']): Promise<ConnectionInfo> {
-    const c = await api.invoke('connections.update', { id, patch })
-    await load()
-    return c
+    return api.invoke('connections.update', { id, patch })
   }
   async function remove(id: string): Promise<void> {
     await api.invoke('connections.delete', { id })
     delete testResults.value[id]
-    await load()
   }
   async function activate(id: string): Promise<void> {
-    const s = await api.invoke('connections.activate', { id })
-    useStatusStore().status = s
-    items.value = items.value.map((c) => ({ ...c, active: c.id === id }))
-    void load()
+    useStatusStore().status = await api.invoke('connections.activate', { id })
   }
   async function test(id: string): Promise<void> {
     testing.value = { ...testing.value, [id]: true }
@@ -66,17 +49,9 @@ export const useConnectionsStore = defineStore('connections', () => {
 
   const active = computed(() => items.value.find((c) => c.active) ?? null)
 
-  const status = useStatusStore()
-  watch(
-    () => status.status?.activeConnectionId,
-    (id, old) => {
-      if (old !== undefined && id !== old) void load()
-    }
-  )
-  api.on('cache.changed', (p) => {
-    if (p.kinds.includes('connections')) void load()
-  })
+  // Every write announces the 'connections' topic; the link to the core coming back may have missed some.
+  onTopics(['connections'], () => void load())
   api.onCoreReconnected(() => void load())
 
-  return { items, loaded, loading, error, testResults, testing, active, load, create, update, remove, activate, test }
+  return { items, loaded, loading: list.loading, error, testResults, testing, active, load, create, update, remove, activate, test }
 })

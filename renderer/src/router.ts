@@ -1,0 +1,50 @@
+// Navigation: vue-router with hash history, so every screen and every object has a deep link that survives
+// a reload (#/profile, #/connections/<id>). Routes come from sections.ts: the shell never lists screens.
+import { createRouter, createWebHashHistory, type RouteRecordRaw } from 'vue-router'
+import { sections, type Section, type SectionId } from './sections'
+import NotBuilt from './components/NotBuilt.vue'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    section?: Section
+  }
+}
+
+const sectionRoutes: RouteRecordRaw[] = sections.map((s) =>
+  s.component
+    ? { path: `/${s.id}`, name: s.id, component: s.component, meta: { section: s } }
+    : { path: `/${s.id}`, name: s.id, component: NotBuilt, props: { section: s }, meta: { section: s } }
+)
+
+export const routes: RouteRecordRaw[] = [
+  { path: '/', name: 'home', component: { render: () => null } },
+  ...sectionRoutes,
+  // Objects: a saved connection opens its edit form.
+  {
+    path: '/connections/:id',
+    name: 'connection',
+    component: sections.find((s) => s.id === 'connections')!.component!,
+    meta: { section: sections.find((s) => s.id === 'connections') }
+  },
+  { path: '/:rest(.*)*', redirect: '/' }
+]
+
+export const router = createRouter({ history: createWebHashHistory(), routes })
+
+/** The section of the current route, or null (home, before the landing decision). */
+export function currentSection(): SectionId | null {
+  return router.currentRoute.value.meta.section?.id ?? null
+}
+
+let focusHeading = false
+/** Navigate; by default the new screen's heading then takes the focus (keyboard and screen-reader users). */
+export function go(path: string, opts: { focus?: boolean } = {}): void {
+  focusHeading = opts.focus ?? true
+  void router.push(path)
+}
+/** Whether the navigation that just finished asked for the focus to move (asked once). */
+export function takeFocusRequest(): boolean {
+  const f = focusHeading
+  focusHeading = false
+  return f
+}
