@@ -2,6 +2,8 @@
 import type { AppStatus, DataChanged } from '../../shared/api'
 import type { ConnectionRepo } from './connections/repo'
 import type { DataLayer } from './data'
+import type { DraftEngine } from './drafts/engine'
+import type { DraftRepo } from './drafts/repo'
 import type { Db } from './db'
 import type { SecretStore } from './secrets'
 import type { Session } from './session'
@@ -12,6 +14,8 @@ export interface CoreContext {
   session: Session
   data: DataLayer
   connections: ConnectionRepo
+  drafts: DraftRepo
+  engine: DraftEngine
   clientVersion: string
   status(): AppStatus
   announce(e: DataChanged): void

@@ -15,6 +15,11 @@ import { createDispatch, type CallMeta, type Dispatch } from './dispatch'
 import { acquireInstanceLock } from './instance-lock'
 import { createLogger } from './log'
 import { profileHandlers } from './profile/handlers'
+import { draftsHandlers } from './drafts/handlers'
+import { DraftEngine } from './drafts/engine'
+import { DraftRepo } from './drafts/repo'
+import { vaultsHandlers } from './vaults/handlers'
+import { vaultProvisioner } from './vaults/provisioner'
 import { createKeyFileStore, type SecretStore } from './secrets'
 import { Session } from './session'
 
@@ -88,14 +93,33 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     heartbeatMs: opts.heartbeatMs
   })
   const data = new DataLayer(db, session, announce, { readDeadlineMs: opts.readDeadlineMs })
-  const status = () => buildStatus({ db, secrets, session, connections, clientVersion })
-  const ctx: CoreContext = { db, secrets, session, data, connections, clientVersion, status, announce }
+  const status = () => buildStatus({ db, secrets, session, clientVersion })
+  const drafts = new DraftRepo(db, secrets)
+  const engine = new DraftEngine({
+    db,
+    secrets,
+    drafts,
+    provisioners: { vault: vaultProvisioner(session) },
+    active: () => {
+      const c = session.connection
+      return c ? { id: c.id, name: c.name, apiUrl: c.apiUrl, user: session.identity?.userName ?? c.accessKey } : null
+    },
+    requireOnline: (what) => {
+      if (!session.connection) throw new ApiError('no_connection', 'No active connection. Add or activate one under Connections.')
+      if (session.state !== 'online') throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Your drafts are kept.`)
+    },
+    progress: (p) => emit('drafts.progress', p),
+    announce: (topics) => announce({ connectionId: session.connection?.id ?? null, topics })
+  })
+  const ctx: CoreContext = { db, secrets, session, data, connections, drafts, engine, clientVersion, status, announce }
 
   const handlers: Handlers = {
     ...appHandlers(ctx),
     ...connectionsHandlers(ctx),
     ...configHandlers(),
-    ...profileHandlers(ctx)
+    ...profileHandlers(ctx),
+    ...draftsHandlers(ctx),
+    ...vaultsHandlers(ctx)
   }
   const dispatch = createDispatch({
     handlers,

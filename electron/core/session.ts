@@ -6,6 +6,11 @@ import type { ConnectionRepo, StoredConnection } from './connections/repo'
 
 const log = createLogger('session')
 
+/** The request never got an answer (as opposed to an answer that is an error). */
+function unreachable(err: unknown): boolean {
+  return err instanceof ClearmlError && (err.kind === 'network' || err.kind === 'timeout')
+}
+
 export interface SessionOptions {
   /** First reconnect delay; doubles up to retryMaxMs. */
   retryMinMs?: number
@@ -160,7 +165,7 @@ export class Session {
       .then(
         () => undefined,
         (e) => {
-          if (gen === this.generation && this.state === 'online') this.handleFailure(e)
+          if (gen === this.generation && this.state === 'online' && unreachable(e)) this.handleFailure(e)
         }
       )
       .finally(() => (this.probing = null))
@@ -241,7 +246,8 @@ export class Session {
     this.heartbeatTimer = setInterval(() => {
       if (gen !== this.generation || this.state !== 'online') return
       client.ping({ retries: 1, timeoutMs: 5000 }).catch((err) => {
-        if (gen === this.generation && this.state === 'online') this.handleFailure(err)
+        // A server that answers, even with an error, is not gone.
+        if (gen === this.generation && this.state === 'online' && unreachable(err)) this.handleFailure(err)
       })
     }, every)
     this.heartbeatTimer.unref?.()

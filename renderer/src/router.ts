@@ -10,6 +10,8 @@ declare module 'vue-router' {
   }
 }
 
+const sectionOf = (id: SectionId) => sections.find((s) => s.id === id)!
+
 const sectionRoutes: RouteRecordRaw[] = sections.map((s) =>
   s.component
     ? { path: `/${s.id}`, name: s.id, component: s.component, meta: { section: s } }
@@ -26,6 +28,10 @@ export const routes: RouteRecordRaw[] = [
     component: sections.find((s) => s.id === 'connections')!.component!,
     meta: { section: sections.find((s) => s.id === 'connections') }
   },
+  // Vaults: the activity log, a draft by its id (a new vault), a server vault by its id.
+  { path: '/admin-vaults/log', name: 'vault-log', component: () => import('./features/vaults/VaultLogView.vue'), meta: { section: sectionOf('admin-vaults') } },
+  { path: '/admin-vaults/draft/:draftId', name: 'vault-draft', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },
+  { path: '/admin-vaults/:id', name: 'vault', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/:rest(.*)*', redirect: '/' }
 ]
 

@@ -46,6 +46,7 @@ export const sections: Section[] = [
     id: 'workspace',
     title: 'Workspace',
     group: 'user',
+    component: () => import('./features/workspace/WorkspaceView.vue'),
     description:
       'Create and revoke the API credentials that ClearML and ClearML Agent use, and edit your personal configuration vault.'
   },
@@ -54,6 +55,7 @@ export const sections: Section[] = [
     title: 'Administrator Vaults',
     group: 'admin',
     enterprise: true,
+    component: () => import('./features/vaults/AdminVaultsView.vue'),
     description: 'Manage configuration vaults that apply ClearML client settings to every member of chosen user groups.'
   },
   {

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { authenticate, clearmlHeader } from './auth'
+import { authenticate, clearmlHeader, clientIp } from './auth'
 import { API_VERSION, type CallContext, type Endpoint, type ServerContext } from './endpoint'
 import { ServerError, errors } from './errors'
 import { checkRequestData, compareVersions, mergeParams, parseBody, parsePath, parseQuery, splitTarget } from './request'
@@ -92,7 +92,7 @@ export function clientErrorResponse(err: NodeJS.ErrnoException): string {
 function validationError(issues: z.core.$ZodIssue[], data: unknown): ServerError {
   const valueAt = (path: PropertyKey[]) =>
     path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined), data)
-  const missing = issues.filter((i) => i.code === 'invalid_type' && valueAt(i.path) === undefined)
+  const missing = issues.filter((i) => (i.code === 'invalid_type' || i.code === 'invalid_union') && valueAt(i.path) === undefined)
   if (missing.length === issues.length) {
     return errors.missingRequiredFields(undefined, { fields: missing.map((i) => i.path.join('.')) })
   }
@@ -198,7 +198,7 @@ export function createApp(opts: AppOptions) {
 
       const ctx: CallContext<unknown> = {
         data: parsed.data, identity: auth?.identity, auth: auth?.auth, server: opts.ctx, headers: req.headers,
-        setCookie: (c) => cookies.push(c)
+        ip: clientIp(req.headers, req.socket.remoteAddress), setCookie: (c) => cookies.push(c)
       }
       const result = await ep.handler(ctx)
       respond(200, 0, 'OK', result ?? {})

@@ -20,6 +20,12 @@ function cookieToken(headers: IncomingHttpHeaders): string | undefined {
   return undefined
 }
 
+/** The caller's address: X-Real-IP, else the first X-Forwarded-For entry, else the peer address. */
+export function clientIp(headers: IncomingHttpHeaders, remoteIp: string | undefined): string | null {
+  const fwd = headers['x-real-ip'] ?? headers['x-forwarded-for']
+  return (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
+}
+
 export function identityOf(store: Store, userId: string, role?: string): Identity | undefined {
   const user = store.user(userId)
   if (!user) return undefined
@@ -54,8 +60,7 @@ export function authenticate(
     if (!cred || cred.secret_key !== secretKey) throw errors.invalidCredentials('failed to locate provided credentials')
     const identity = identityOf(store, cred.user_id)
     if (!identity) throw errors.invalidCredentials('failed to locate provided credentials')
-    const fwd = headers['x-real-ip'] ?? headers['x-forwarded-for']
-    const from = clearmlHeader(headers, 'worker') ?? (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
+    const from = clearmlHeader(headers, 'worker') ?? clientIp(headers, remoteIp)
     store.touchCredential(accessKey, from)
     return { identity, auth: { kind: 'basic', accessKey } }
   }

@@ -75,11 +75,17 @@ async function main(): Promise<void> {
   }
   const out: string[] = [`ClearML reference server listening on ${server.url}`]
   if (!values.data) out.push('(no --data given: using a temporary data dir, deleted on exit)')
-  if (featureSet === 'enterprise') out.push('feature set: enterprise (users.get_vaults / add_or_update_vault / delete_vaults enabled)')
+  if (featureSet === 'enterprise') out.push('feature set: enterprise (configuration vaults, vault operations log and user groups enabled)')
   if (seed === 'demo' && server.seed) {
-    const { admin } = server.seed
+    const { admin, member, outsider } = server.seed
     out.push('', `Demo admin "${admin.name}":`, `  access key: ${admin.accessKey}`, `  secret key: ${admin.secretKey}`, '',
       'clearml.conf snippet:', credentialsSnippet(server.url, admin.accessKey, admin.secretKey), '')
+    if (featureSet === 'enterprise') {
+      for (const [what, u] of [['member of "ML Team"', member], ['in no custom group', outsider]] as const) {
+        out.push(`Demo user "${u.name}" (${what}): access key ${u.accessKey}, secret key ${u.secretKey}`)
+      }
+      out.push('')
+    }
   }
   process.stdout.write(out.join('\n') + '\n')
 

@@ -10,6 +10,15 @@ export const SERVER_BUILD = 'reference'
 export const SERVER_COMMIT = 'reference'
 export const MAX_TOKEN_TTL_SEC = 365 * 24 * 3600
 
+/**
+ * users.get_current_user's `supported_features` on the enterprise feature set (values of the published
+ * users.features_enum). Basic (open-source) servers send no such field. StartOptions.supportedFeatures overrides it.
+ */
+export const ENTERPRISE_FEATURES: readonly string[] = [
+  'user_management', 'permissions', 'config_vault', 'service_users', 'sso_management', 'resource_policy',
+  'experiments', 'queues', 'pipelines', 'reports', 'show_dashboard', 'show_model_view', 'show_projects', 'show_datasets'
+]
+
 export interface Identity { user: string; company: string; role: string; user_name: string; company_name: string }
 
 export type AuthInfo =
@@ -20,6 +29,8 @@ export interface ServerContext {
   store: Store
   featureSet: 'basic' | 'enterprise'
   tokenTtlSec: number
+  /** users.get_current_user {get_supported_features: true} (enterprise only). */
+  supportedFeatures: readonly string[]
   /** Signs a session token for the identity; ttlSec may be negative (tests). */
   issueToken(identity: Identity, ttlSec: number): string
 }
@@ -31,6 +42,8 @@ export interface CallContext<T> {
   auth: AuthInfo | undefined
   server: ServerContext
   headers: IncomingHttpHeaders
+  /** The caller's address: X-Real-IP, else the first X-Forwarded-For entry, else the peer address. */
+  ip: string | null
   setCookie(cookie: string): void
 }
 

@@ -6,18 +6,21 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { type FaultOptions, clientErrorResponse, createApp } from './app'
 import { identityOf } from './auth'
-import { API_VERSION, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerContext } from './endpoint'
+import { API_VERSION, ENTERPRISE_FEATURES, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerContext } from './endpoint'
 import { signJwt } from './jwt'
 import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
 import { Store } from './store'
 import { authEndpoints } from './services/auth'
+import { groupEndpoints } from './services/groups'
 import { miscEndpoints } from './services/misc'
 import { userEndpoints } from './services/users'
 import { vaultEndpoints } from './services/vaults'
 
 export type { FaultOptions } from './app'
-export type { SeedInfo } from './seed'
-export { API_VERSION, SERVER_VERSION } from './endpoint'
+export type { SeedInfo, SeedUser } from './seed'
+export { API_VERSION, ENTERPRISE_FEATURES, SERVER_VERSION } from './endpoint'
+export { USERS_GROUP_ID } from './store'
+export { PREVIEW_MASK } from './preview'
 
 export interface StartOptions {
   port?: number
@@ -30,6 +33,8 @@ export interface StartOptions {
   quiet?: boolean
   /** The server's clock (ms since epoch): tests pass one they can move instead of waiting. Default Date.now. */
   now?: () => number
+  /** users.get_current_user's supported_features on the enterprise feature set. Default ENTERPRISE_FEATURES. */
+  supportedFeatures?: readonly string[]
 }
 
 export interface RunningServer {
@@ -39,6 +44,11 @@ export interface RunningServer {
   setFaults(f: FaultOptions): void
   close(): Promise<void>
   issueToken(userId: string, ttlSec: number): string
+  /**
+   * Test hook: marks a vault as holding encrypted data the server cannot decrypt (`editable: false` in listings;
+   * its data, format, type and target can no longer change), or clears the mark. Throws for an unknown id.
+   */
+  setVaultEditable(vaultId: string, editable: boolean): void
 }
 
 const DEFAULT_TTL_SEC = 30 * 24 * 3600
@@ -57,7 +67,7 @@ function checkFaults(f: FaultOptions): FaultOptions {
 
 /** Every endpoint the server registers for a feature set (the endpoint registry; tests enumerate it). */
 export function endpointRegistry(featureSet: 'basic' | 'enterprise'): Endpoint[] {
-  return [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? vaultEndpoints : [])]
+  return [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? [...vaultEndpoints, ...groupEndpoints] : [])]
 }
 
 /**
@@ -89,7 +99,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tokenSecret = store.tokenSecret()
 
   const ctx: ServerContext = {
-    store, featureSet, tokenTtlSec,
+    store, featureSet, tokenTtlSec, supportedFeatures: [...(opts.supportedFeatures ?? ENTERPRISE_FEATURES)],
     issueToken(identity: Identity, ttlSec: number) {
       const iat = Math.floor(store.clock() / 1000)
       return signJwt({
@@ -140,6 +150,9 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       const identity = identityOf(store, userId)
       if (!identity) throw new Error(`unknown user ${userId}`)
       return ctx.issueToken(identity, ttlSec)
+    },
+    setVaultEditable(vaultId, editable) {
+      if (!store.setVaultEditable(vaultId, editable)) throw new Error(`unknown vault ${vaultId}`)
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

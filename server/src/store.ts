@@ -7,6 +7,15 @@ import { join } from 'node:path'
  * Migrations are ordered and applied once each (tracked in PRAGMA user_version), each in a transaction.
  */
 
+/**
+ * The built-in "Users" group's id. Every company has one, with this fixed id: it is the id ClearML's own docs use
+ * for the built-in Users group in their vault example (clearml-api.md §3.1). The other built-ins get random ids.
+ */
+export const USERS_GROUP_ID = '30795571-a470-4717-a80d-e8705fc776bf'
+
+/** users: everyone (implicit); admins: the admin-role users (implicit); queue_admins and custom: stored members. */
+export type GroupKind = 'users' | 'admins' | 'queue_admins' | 'custom'
+
 const MIGRATIONS: string[] = [
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    CREATE TABLE companies (id TEXT PRIMARY KEY, name TEXT NOT NULL, created TEXT NOT NULL);
@@ -23,7 +32,27 @@ const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY, company TEXT NOT NULL, user_id TEXT, scope TEXT NOT NULL, grp TEXT,
      type TEXT NOT NULL, format TEXT NOT NULL, data TEXT NOT NULL, description TEXT,
      enabled INTEGER NOT NULL, created TEXT NOT NULL, last_update TEXT NOT NULL, version INTEGER NOT NULL);
-   CREATE INDEX vaults_company ON vaults(company);`
+   CREATE INDEX vaults_company ON vaults(company);`,
+  // v2: user groups (built-ins per company), vault audit log, vault editability
+  `CREATE TABLE user_groups (
+     company TEXT NOT NULL REFERENCES companies(id), id TEXT NOT NULL, name TEXT NOT NULL, description TEXT,
+     kind TEXT NOT NULL, created TEXT NOT NULL, PRIMARY KEY (company, id));
+   CREATE TABLE user_group_members (
+     company TEXT NOT NULL, grp TEXT NOT NULL, user_id TEXT NOT NULL REFERENCES users(id),
+     PRIMARY KEY (company, grp, user_id),
+     FOREIGN KEY (company, grp) REFERENCES user_groups(company, id) ON DELETE CASCADE);
+   CREATE TABLE vault_operations (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, company TEXT NOT NULL, vault TEXT NOT NULL, scope TEXT NOT NULL,
+     operation TEXT NOT NULL, user_id TEXT NOT NULL, user_name TEXT NOT NULL, vault_description TEXT,
+     created TEXT NOT NULL, ip TEXT, originator TEXT, originator_version TEXT, reason TEXT);
+   CREATE INDEX vault_operations_company ON vault_operations(company);
+   ALTER TABLE vaults ADD COLUMN editable INTEGER NOT NULL DEFAULT 1;
+   INSERT INTO user_groups (company, id, name, description, kind, created)
+     SELECT id, '${USERS_GROUP_ID}', 'Users', NULL, 'users', created FROM companies;
+   INSERT INTO user_groups (company, id, name, description, kind, created)
+     SELECT id, lower(hex(randomblob(16))), 'Admins', NULL, 'admins', created FROM companies;
+   INSERT INTO user_groups (company, id, name, description, kind, created)
+     SELECT id, lower(hex(randomblob(16))), 'Queue admins', NULL, 'queue_admins', created FROM companies;`
 ]
 
 export const DB_FILE = 'clearml-reference.sqlite'
@@ -42,6 +71,16 @@ export interface VaultRow {
   id: string; company: string; user_id: string | null; scope: string; grp: string | null; type: string
   format: string; data: string; description: string | null; enabled: number; created: string
   last_update: string; version: number
+  /** 0 = the server cannot decrypt its data (encrypted vault, server encryption disabled): read-only. */
+  editable: number
+}
+export interface UserGroupRow {
+  company: string; id: string; name: string; description: string | null; kind: GroupKind; created: string
+}
+export interface VaultOperationRow {
+  seq: number; company: string; vault: string; scope: string; operation: string; user_id: string; user_name: string
+  vault_description: string | null; created: string; ip: string | null; originator: string | null
+  originator_version: string | null; reason: string | null
 }
 
 export const newId = () => randomUUID().replaceAll('-', '')
@@ -125,8 +164,11 @@ export class Store {
   isEmpty(): boolean {
     return !this.db.prepare('SELECT 1 FROM companies LIMIT 1').get()
   }
+  /** Inserts a company with its built-in user groups (Users, Admins, Queue admins). */
   insertCompany(c: CompanyRow): void {
     this.db.prepare('INSERT INTO companies (id, name, created) VALUES (@id, @name, @created)').run(c)
+    const builtins: Array<[string, string, GroupKind]> = [[USERS_GROUP_ID, 'Users', 'users'], [newId(), 'Admins', 'admins'], [newId(), 'Queue admins', 'queue_admins']]
+    for (const [id, name, kind] of builtins) this.insertUserGroup({ company: c.id, id, name, description: null, kind, created: c.created })
   }
   company(id: string): CompanyRow | undefined {
     return this.db.prepare('SELECT * FROM companies WHERE id = ?').get(id) as CompanyRow | undefined
@@ -192,14 +234,62 @@ export class Store {
     return this.db.prepare('SELECT * FROM vaults WHERE id = ?').get(id) as VaultRow | undefined
   }
   insertVault(v: VaultRow): void {
-    this.db.prepare(`INSERT INTO vaults (id, company, user_id, scope, grp, type, format, data, description, enabled, created, last_update, version)
-      VALUES (@id, @company, @user_id, @scope, @grp, @type, @format, @data, @description, @enabled, @created, @last_update, @version)`).run(v)
+    this.db.prepare(`INSERT INTO vaults (id, company, user_id, scope, grp, type, format, data, description, enabled, created, last_update, version, editable)
+      VALUES (@id, @company, @user_id, @scope, @grp, @type, @format, @data, @description, @enabled, @created, @last_update, @version, @editable)`).run(v)
   }
   updateVault(v: VaultRow): void {
     this.db.prepare(`UPDATE vaults SET scope=@scope, grp=@grp, user_id=@user_id, type=@type, format=@format, data=@data,
-      description=@description, enabled=@enabled, last_update=@last_update, version=@version WHERE id=@id`).run(v)
+      description=@description, enabled=@enabled, last_update=@last_update, version=@version, editable=@editable WHERE id=@id`).run(v)
   }
   deleteVault(id: string): number {
     return this.db.prepare('DELETE FROM vaults WHERE id = ?').run(id).changes
+  }
+  /** Test hook: marks a vault as holding encrypted data the server cannot decrypt (editable: false), or clears it. */
+  setVaultEditable(id: string, editable: boolean): number {
+    return this.db.prepare('UPDATE vaults SET editable = ? WHERE id = ?').run(editable ? 1 : 0, id).changes
+  }
+
+  // --- vault operations log ---------------------------------------------------------------------
+  insertVaultOperation(op: Omit<VaultOperationRow, 'seq'>): void {
+    this.db.prepare(`INSERT INTO vault_operations (company, vault, scope, operation, user_id, user_name, vault_description, created, ip, originator, originator_version, reason)
+      VALUES (@company, @vault, @scope, @operation, @user_id, @user_name, @vault_description, @created, @ip, @originator, @originator_version, @reason)`).run(op)
+  }
+  /** In the order they were recorded. */
+  vaultOperationsOfCompany(company: string): VaultOperationRow[] {
+    return this.db.prepare('SELECT * FROM vault_operations WHERE company = ? ORDER BY seq').all(company) as VaultOperationRow[]
+  }
+
+  // --- user groups ------------------------------------------------------------------------------
+  /** Built-ins first (Users, Admins, Queue admins), then custom groups in creation order. */
+  userGroupsOfCompany(company: string): UserGroupRow[] {
+    return this.db.prepare(`SELECT * FROM user_groups WHERE company = ?
+      ORDER BY CASE kind WHEN 'users' THEN 0 WHEN 'admins' THEN 1 WHEN 'queue_admins' THEN 2 ELSE 3 END, rowid`).all(company) as UserGroupRow[]
+  }
+  userGroup(company: string, id: string): UserGroupRow | undefined {
+    return this.db.prepare('SELECT * FROM user_groups WHERE company = ? AND id = ?').get(company, id) as UserGroupRow | undefined
+  }
+  insertUserGroup(g: UserGroupRow): void {
+    this.db.prepare('INSERT INTO user_groups (company, id, name, description, kind, created) VALUES (@company, @id, @name, @description, @kind, @created)').run(g)
+  }
+  updateUserGroup(company: string, id: string, fields: Partial<Pick<UserGroupRow, 'name' | 'description'>>): void {
+    const keys = Object.keys(fields)
+    if (!keys.length) return
+    this.db.prepare(`UPDATE user_groups SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE company = @company AND id = @id`).run({ ...fields, company, id })
+  }
+  deleteUserGroup(company: string, id: string): number {
+    return this.db.prepare('DELETE FROM user_groups WHERE company = ? AND id = ?').run(company, id).changes
+  }
+  /** Stored members only (the Users and Admins groups have implicit membership, see groups.ts). */
+  groupMemberIds(company: string, grp: string): string[] {
+    return (this.db.prepare('SELECT user_id FROM user_group_members WHERE company = ? AND grp = ? ORDER BY rowid').all(company, grp) as Array<{ user_id: string }>).map((r) => r.user_id)
+  }
+  /** Ids of the groups the user is a stored member of. */
+  storedGroupsOfUser(company: string, userId: string): string[] {
+    return (this.db.prepare('SELECT grp FROM user_group_members WHERE company = ? AND user_id = ?').all(company, userId) as Array<{ grp: string }>).map((r) => r.grp)
+  }
+  setGroupMembers(company: string, grp: string, userIds: readonly string[]): void {
+    this.db.prepare('DELETE FROM user_group_members WHERE company = ? AND grp = ?').run(company, grp)
+    const insert = this.db.prepare('INSERT OR IGNORE INTO user_group_members (company, grp, user_id) VALUES (?, ?, ?)')
+    for (const u of userIds) insert.run(company, grp, u)
   }
 }

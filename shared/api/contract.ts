@@ -6,13 +6,17 @@ import type { MethodDef } from './method'
 import { appMethods } from './methods/app'
 import { configMethods } from './methods/config'
 import { connectionsMethods } from './methods/connections'
+import { draftsMethods } from './methods/drafts'
 import { profileMethods } from './methods/profile'
+import { vaultsMethods } from './methods/vaults'
 
 export const methods = {
   ...appMethods,
   ...connectionsMethods,
   ...configMethods,
-  ...profileMethods
+  ...profileMethods,
+  ...draftsMethods,
+  ...vaultsMethods
 } satisfies Record<string, MethodDef<z.ZodType, unknown>>
 
 export type Methods = typeof methods

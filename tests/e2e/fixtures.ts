@@ -24,7 +24,7 @@ export const STATIC_DIR = resolve(import.meta.dirname, '../../out/renderer')
 export async function makeEnv(serverOpts: StartOptions = {}): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'))
   const serverData = join(dir, 'server')
-  let server = await startServer({ port: 0, dataDir: serverData, seed: 'demo', quiet: true, ...serverOpts })
+  let server = await startServer({ port: 0, dataDir: serverData, seed: 'demo', featureSet: 'enterprise', quiet: true, ...serverOpts })
   const port = server.port
   const core = await createCore({ dataDir: join(dir, 'core'), retryMinMs: 300, retryMaxMs: 1000, heartbeatMs: 500, requestTimeoutMs: 3000 })
   const host = await startWebHost({ core, staticDir: STATIC_DIR })
@@ -39,7 +39,7 @@ export async function makeEnv(serverOpts: StartOptions = {}): Promise<Env> {
       await server.close()
     },
     async startServerAgain() {
-      server = await startServer({ port, dataDir: serverData, seed: 'demo', quiet: true, ...serverOpts })
+      server = await startServer({ port, dataDir: serverData, seed: 'demo', featureSet: 'enterprise', quiet: true, ...serverOpts })
     },
     snippet() {
       const a = server.seed!.admin

@@ -3,7 +3,7 @@ import type { AppStatus, HandlersOf } from '../../../shared/api'
 import type { appMethods } from '../../../shared/api/methods/app'
 import type { CoreContext } from '../context'
 
-export function buildStatus(ctx: Omit<CoreContext, 'status' | 'data' | 'announce'>): AppStatus {
+export function buildStatus(ctx: Pick<CoreContext, 'db' | 'secrets' | 'session' | 'clientVersion'>): AppStatus {
   const conn = ctx.session.connection
   const { secrets, db } = ctx
   return {

@@ -124,10 +124,12 @@ function quickCheck(db: Database.Database): string[] {
 
 /** Open and configure one file; throws CorruptDatabase/SQLite corruption errors when unreadable. */
 function openChecked(file: string, readonly: boolean, log: Logger): Database.Database {
+  const existed = existsSync(file)
   const db = new Database(file, { timeout: BUSY_TIMEOUT_MS, readonly, fileMustExist: readonly })
   try {
     // before anything is written: the -wal / -shm files SQLite creates next take the main file's mode
-    if (!readonly) tightenFile(file, log)
+    // (a file SQLite just created under the usual umask is restricted without a word: nothing was exposed)
+    if (!readonly) tightenFile(file, log, !existed)
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`)
     const result = quickCheck(db)
     if (result.length !== 1 || result[0] !== 'ok') {
@@ -217,7 +219,7 @@ function tightenFolder(dir: string, log: Logger): void {
   }
 }
 
-function tightenFile(file: string, log: Logger): void {
+function tightenFile(file: string, log: Logger, fresh = false): void {
   if (!POSIX) return
   let mode: number
   try {
@@ -230,7 +232,7 @@ function tightenFile(file: string, log: Logger): void {
   if ((mode & 0o077) === 0) return
   try {
     chmodSync(file, 0o600)
-    log.info(`restricted ${file} to its owner (was mode ${modeText(mode)})`)
+    if (!fresh) log.info(`restricted ${file} to its owner (was mode ${modeText(mode)})`)
   } catch (err) {
     log.warn(`${file} is accessible to other users (mode ${modeText(mode)}) and its permissions could not be restricted: ${describe(err)}`)
   }

@@ -57,5 +57,54 @@ CREATE TABLE drafts (
 );
 CREATE INDEX drafts_by_connection ON drafts(connection_id, kind);
 `
+  },
+  {
+    id: 2,
+    name: 'drafts keyed by kind and server object; provisioning history',
+    sql: `
+-- The drafts of migration 1 were never written; the new table keys a draft by its kind and server object.
+DROP TABLE drafts;
+CREATE TABLE drafts (
+  id             TEXT PRIMARY KEY,
+  connection_id  TEXT REFERENCES connections(id) ON DELETE SET NULL,
+  kind           TEXT NOT NULL,
+  server_id      TEXT,
+  name           TEXT NOT NULL,
+  op             TEXT NOT NULL CHECK (op IN ('upsert', 'delete')),
+  -- the kind's document and the server's document it started from, sealed by the secret store
+  -- (vault data holds secrets): never plain text on disk
+  content_ref    TEXT NOT NULL,
+  base_ref       TEXT,
+  base_hash      TEXT,
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX drafts_by_object ON drafts(connection_id, kind, server_id) WHERE server_id IS NOT NULL;
+CREATE INDEX drafts_by_connection ON drafts(connection_id, kind);
+
+CREATE TABLE provisioning_runs (
+  id               TEXT PRIMARY KEY,
+  connection_id    TEXT REFERENCES connections(id) ON DELETE SET NULL,
+  connection_name  TEXT NOT NULL,
+  server_url       TEXT NOT NULL,
+  applied_by       TEXT NOT NULL,
+  started_at       INTEGER NOT NULL,
+  finished_at      INTEGER
+);
+CREATE TABLE provisioning_changes (
+  run_id      TEXT NOT NULL REFERENCES provisioning_runs(id) ON DELETE CASCADE,
+  seq         INTEGER NOT NULL,
+  kind        TEXT NOT NULL,
+  server_id   TEXT,
+  name        TEXT NOT NULL,
+  action      TEXT NOT NULL,
+  result      TEXT NOT NULL,
+  message     TEXT NOT NULL,
+  -- the object before and after, sealed like drafts
+  before_ref  TEXT,
+  after_ref   TEXT,
+  PRIMARY KEY (run_id, seq)
+);
+`
   }
 ]

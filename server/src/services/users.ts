@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { type Identity, empty, endpoint, requireIdentity, stringList } from '../endpoint'
 import { errors } from '../errors'
+import { groupsOfUser } from '../groups'
 import { PatternError, compilePattern } from '../pattern'
 import { RESERVED_KEYS, ownValue, setOwn } from '../request'
 import type { Store, UserRow } from '../store'
@@ -89,10 +90,11 @@ const name = z.string().min(1).max(256)
 export const userEndpoints = [
   endpoint({
     name: 'users.get_current_user', minVersion: '2.1', auth: 'required',
-    schema: z.object({ get_supported_features: z.boolean().optional() }),
+    schema: z.object({ get_supported_features: z.boolean().optional(), return_inactive_companies: z.boolean().optional() }),
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
-      const u = ctx.server.store.user(identity.user)
+      const { store, featureSet, supportedFeatures } = ctx.server
+      const u = store.user(identity.user)
       if (!u) throw errors.invalidUser('failed to get current user')
       return {
         user: compact({
@@ -101,7 +103,12 @@ export const userEndpoints = [
           created: u.created, created_in_version: u.created_in_version
         }),
         getting_started: {},
-        settings: { max_download_items: 1000 }
+        settings: { max_download_items: 1000 },
+        // enterprise only (the open-source server has neither): the caller's groups, and on request the features
+        ...(featureSet === 'enterprise' && {
+          sec_groups: groupsOfUser(store, u).map((g) => ({ id: g.id, name: g.name })),
+          ...(ctx.data.get_supported_features === true && { supported_features: [...supportedFeatures] })
+        })
       }
     }
   }),

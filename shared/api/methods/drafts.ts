@@ -1,0 +1,64 @@
+// drafts.*: the one family of methods for every kind of draft (vaults, scratch; the resource configuration
+// next): open, save (autosave), discard, plan against the server, apply, resolve a conflict, history.
+import { z } from 'zod'
+import { VAULT_TYPES } from '../../domain/vaults'
+import type { ApplyOutcome, Draft, DraftSummary, HistoryRun, Plan } from '../../domain/drafts'
+import { text } from '../fields'
+import { idInput, method } from '../method'
+
+const configFormat = z.enum(['hocon', 'json', 'yaml'], { message: 'Format must be hocon, json or yaml' })
+const MAX_DOC = 5_000_000
+
+export const vaultDocInput = z
+  .object({
+    description: text('Name', { min: 1, max: 200 }),
+    scope: z.enum(['organization', 'group', 'user'], { message: 'Target must be organization, group or user' }),
+    group: z.string().min(1).max(200).nullable(),
+    user: z.string().min(1).max(200).nullable(),
+    type: z.enum(VAULT_TYPES as [string, ...string[]], { message: 'Unknown vault type' }),
+    format: configFormat,
+    enabled: z.boolean(),
+    data: z.string().max(MAX_DOC, 'The vault must be at most 5 MB')
+  })
+  .strict()
+  .superRefine((v, ctx) => {
+    if (v.scope === 'group' && !v.group) ctx.addIssue({ code: 'custom', path: ['group'], message: 'Choose the group this vault applies to' })
+  })
+
+export const scratchDocInput = z.object({ text: z.string().max(MAX_DOC, 'Text must be at most 5 MB'), format: configFormat, adminVault: z.boolean() }).strict()
+
+/** A draft's content, by kind. */
+export const draftContentInput = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('vault'), content: vaultDocInput }).strict(),
+  z.object({ kind: z.literal('scratch'), content: scratchDocInput }).strict()
+])
+
+const draftKind = z.enum(['vault', 'scratch'])
+const ids = z.array(idInput).max(1000)
+
+export const draftsMethods = {
+  'drafts.list': method<DraftSummary[]>()(z.object({ kind: draftKind.optional() }).strict()),
+  'drafts.get': method<Draft>()(z.object({ id: idInput }).strict()),
+  /** The draft of a server object: the existing one, or a new one whose base is the server's current state. */
+  'drafts.open': method<Draft>()(z.object({ kind: draftKind, serverId: idInput }).strict(), { topics: ['drafts'] }),
+  /** A draft for a new server object (or the scratch text). */
+  'drafts.create': method<Draft>()(z.object({ name: text('Name', { min: 1, max: 200 }), draft: draftContentInput }).strict(), { topics: ['drafts'] }),
+  /** Autosave: the content as it is now. */
+  'drafts.save': method<{ id: string; updatedAt: number }>()(
+    z.object({ id: idInput, name: text('Name', { min: 1, max: 200 }).optional(), draft: draftContentInput }).strict(),
+    { topics: ['drafts'] }
+  ),
+  /** A draft that deletes a server object. */
+  'drafts.remove': method<Draft>()(z.object({ kind: draftKind, serverId: idInput }).strict(), { topics: ['drafts'] }),
+  'drafts.discard': method<{ discarded: number }>()(z.object({ ids }).strict(), { topics: ['drafts'] }),
+  /** Compare drafts with the server's current state: create / update / delete / unchanged / conflict. */
+  'drafts.plan': method<Plan>()(z.object({ ids: ids.optional(), kind: draftKind.optional() }).strict()),
+  /** Send the drafts. `expected` is each draft's server fingerprint from the plan: a moved server is skipped. */
+  'drafts.apply': method<ApplyOutcome>()(
+    z.object({ ids: ids.min(1, 'Choose at least one draft'), expected: z.record(z.string(), z.string().nullable()) }).strict(),
+    { mutates: true, topics: ['drafts', 'vaults', 'history'] }
+  ),
+  /** A conflict: rebase (the server's version becomes the base, my edits stay) or overwrite (mine wins). */
+  'drafts.resolve': method<Draft>()(z.object({ id: idInput, choice: z.enum(['rebase', 'overwrite']) }).strict(), { topics: ['drafts'] }),
+  'history.list': method<HistoryRun[]>()(z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict())
+}

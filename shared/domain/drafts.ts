@@ -1,0 +1,122 @@
+// Drafts, plans and provisioning: the one mechanism every kind of server object goes through (vaults now,
+// the resource configuration next, configuration as code later). Only the small provisioner per kind in
+// the core knows how a kind talks to the server. Pure types and the plan's vocabulary, shared by all layers.
+import type { ConfigFormat } from '../config/types'
+import type { VaultDoc } from './vaults'
+
+/** What a draft edits. `scratch` is the Config check text (no server object). */
+export type DraftKind = 'vault' | 'scratch'
+export const DRAFT_KINDS: readonly DraftKind[] = ['vault', 'scratch']
+
+export interface ScratchDoc {
+  text: string
+  format: ConfigFormat
+  adminVault: boolean
+}
+
+export interface DraftContent {
+  vault: VaultDoc
+  scratch: ScratchDoc
+}
+
+/** upsert: create (no serverId) or update; delete: remove the server object. */
+export type DraftOp = 'upsert' | 'delete'
+
+export interface Draft<K extends DraftKind = DraftKind> {
+  id: string
+  kind: K
+  /** The connection whose server the draft is for; null for scratch. */
+  connectionId: string | null
+  /** The server object's id; null for an object the draft creates. */
+  serverId: string | null
+  name: string
+  op: DraftOp
+  content: DraftContent[K]
+  /** The server's document when the draft started (or was rebased); null for a new object. */
+  base: DraftContent[K] | null
+  /** Fingerprint of the base's fields that matter: the server changed when its fingerprint differs. */
+  baseHash: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+export type DraftSummary = Omit<Draft, 'content' | 'base'>
+
+/** What applying a draft would do, found by comparing it with the server's current state. */
+export type PlanAction = 'create' | 'update' | 'delete' | 'unchanged' | 'conflict' | 'gone' | 'invalid'
+
+export interface PlanItem<K extends DraftKind = DraftKind> {
+  draftId: string
+  kind: K
+  serverId: string | null
+  name: string
+  action: PlanAction
+  /** Why: the server changed since the base, the object was deleted meanwhile, the draft does not validate. */
+  reason: string | null
+  base: DraftContent[K] | null
+  mine: DraftContent[K] | null
+  /** The server's current document; null when it does not exist (new, or deleted meanwhile). */
+  server: DraftContent[K] | null
+  /** Fingerprint of `server`: apply refuses when the server no longer has it. */
+  serverHash: string | null
+  /** What the provisioner will do besides sending the draft (e.g. "YAML is converted to HOCON for the SDK"). */
+  notes: string[]
+}
+
+export interface Plan {
+  connectionId: string
+  createdAt: number
+  items: PlanItem[]
+}
+
+export type ApplyResult = 'applied' | 'failed' | 'skipped'
+
+export interface ApplyItemResult {
+  draftId: string
+  name: string
+  action: PlanAction
+  result: ApplyResult
+  message: string
+  serverId: string | null
+}
+
+export interface ApplyOutcome {
+  runId: string
+  items: ApplyItemResult[]
+  applied: number
+  failed: number
+  skipped: number
+}
+
+/** Progress of an apply, pushed as the `drafts.progress` event. */
+export interface ApplyProgress {
+  runId: string
+  done: number
+  total: number
+  item: ApplyItemResult | null
+}
+
+export interface HistoryChange {
+  kind: DraftKind
+  serverId: string | null
+  name: string
+  action: PlanAction
+  result: ApplyResult
+  message: string
+  before: unknown
+  after: unknown
+}
+
+export interface HistoryRun {
+  id: string
+  connectionId: string | null
+  connectionName: string
+  serverUrl: string
+  appliedBy: string
+  startedAt: number
+  finishedAt: number | null
+  applied: number
+  failed: number
+  skipped: number
+  changes: HistoryChange[]
+}
