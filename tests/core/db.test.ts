@@ -208,7 +208,7 @@ describe('cache helpers', () => {
   it('keeps drafts when their connection is deleted', () => {
     const db = track(openDatabase(file, { migrations: coreMigrations }))
     addConnection(db)
-    db.prepare("INSERT INTO drafts (id, connection_id, kind, name, format, text, updated_at) VALUES ('d1', 'c1', 'vault', 'v', 'hocon', 'a = 1', 1)").run()
+    db.prepare("INSERT INTO drafts (id, connection_id, kind, server_id, name, op, content_ref, created_at, updated_at) VALUES ('d1', 'c1', 'vault', 'v1', 'v', 'upsert', '$01:sealed', 1, 1)").run()
     db.prepare("DELETE FROM connections WHERE id = 'c1'").run()
     expect(db.prepare("SELECT connection_id FROM drafts WHERE id = 'd1'").get()).toEqual({ connection_id: null })
   })
