@@ -63,6 +63,9 @@ const BENCHES: Bench[] = [
     return { name: 'config.validate.keystroke.clearml-conf', value: round(ms), unit: 'ms', goal: '<=16 ms' }
   },
 
+  // The vault editor in Chromium: keystroke → markers on a 5,000-line vault, and autosave to SQLite.
+  async () => (await import('./bench-vault.ts')).benchVaultEditor(),
+
   // Conversion throughput: the same file HOCON -> JSON, -> YAML, and JSON -> HOCON.
   async () => {
     const { convertConfig } = await import('../shared/config/convert.ts')

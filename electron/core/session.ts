@@ -103,6 +103,8 @@ export class Session {
         await client.login()
         if (gen !== this.generation) return
         this.readCapabilities(client)
+        await this.readFeatures(client, gen)
+        if (gen !== this.generation) return
         this.retryDelay = this.opts.retryMinMs ?? 1000
         this.setState('online', null)
       } catch (err) {
@@ -198,11 +200,22 @@ export class Session {
     try {
       const caps = client.capabilities()
       if (!caps) return
-      this.capabilities = { apiVersion: caps.apiVersion, serverVersion: caps.serverVersion, featureSet: caps.featureSet, enterprise: caps.enterprise }
+      this.capabilities = { apiVersion: caps.apiVersion, serverVersion: caps.serverVersion, featureSet: caps.featureSet, enterprise: caps.enterprise, features: this.capabilities?.features ?? null }
       const id = caps.identity
       if (id) this.identity = { userId: id.user, userName: id.user_name, companyId: id.company, companyName: id.company_name, role: id.role }
     } catch (e) {
       log.warn('could not read capabilities from the token', { message: (e as Error).message })
+    }
+  }
+
+  /** Capability detection as the published API offers it: users.get_current_user {get_supported_features}. */
+  private async readFeatures(client: ClearmlClient, gen: number): Promise<void> {
+    try {
+      const r = await client.call<{ supported_features?: unknown }>('users.get_current_user', { get_supported_features: true }, { signal: this.liveCalls.signal })
+      const list = Array.isArray(r.supported_features) ? r.supported_features.filter((f): f is string => typeof f === 'string') : null
+      if (gen === this.generation && this.capabilities) this.capabilities = { ...this.capabilities, features: list }
+    } catch (e) {
+      log.debug('the server did not list its supported features', { message: (e as Error).message })
     }
   }
 

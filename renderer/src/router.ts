@@ -29,6 +29,7 @@ export const routes: RouteRecordRaw[] = [
     meta: { section: sections.find((s) => s.id === 'connections') }
   },
   // Vaults: the activity log, a draft by its id (a new vault), a server vault by its id.
+  { path: '/admin-vaults/effective', name: 'vault-effective', component: () => import('./features/vaults/EffectiveConfigView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/admin-vaults/log', name: 'vault-log', component: () => import('./features/vaults/VaultLogView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/admin-vaults/draft/:draftId', name: 'vault-draft', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/admin-vaults/:id', name: 'vault', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },

@@ -23,6 +23,11 @@ export interface Capabilities {
   serverVersion: string
   featureSet: string
   enterprise: boolean
+  /**
+   * What the server says it supports (users.get_current_user {get_supported_features}: config_vault,
+   * user_management, …); null when it does not say (an open-source server).
+   */
+  features: string[] | null
 }
 
 export interface Identity {

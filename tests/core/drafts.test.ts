@@ -56,6 +56,13 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true })
 })
 
+describe('capabilities', () => {
+  it('come from users.get_current_user {get_supported_features}: an enterprise server lists config_vault', async () => {
+    await connect()
+    expect(core.status().capabilities?.features).toContain('config_vault')
+  })
+})
+
 describe('drafts', () => {
   it('autosave survives a restart, and the vault text never sits on disk in plain text', async () => {
     await connect()

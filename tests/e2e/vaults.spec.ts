@@ -162,3 +162,15 @@ test('the admin vault list works offline from the cache, with its age', async ({
   await expect(page.getByTestId('vaults-cached')).toContainText('cached as of')
   await expect(page.getByTestId('vault-row').first()).toBeVisible()
 })
+
+test('the effective configuration shows what a group member gets, and which vault set each value', async ({ page, env }) => {
+  await addConnection(env)
+  await env.open(page, '#/admin-vaults/effective')
+  await expect(page.getByTestId('effective-applied')).toContainText('Organization defaults')
+  await expect(page.getByTestId('effective-applied')).not.toContainText('ML Team storage')
+  await page.getByTestId('effective-groups').click()
+  await page.locator('.n-base-select-option').filter({ hasText: 'ML Team' }).click()
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('effective-applied')).toContainText('ML Team storage')
+  await expect(page.getByTestId('effective-row').filter({ hasText: 'ML Team storage' }).first()).toBeVisible()
+})

@@ -42,6 +42,10 @@ export function vaultsHandlers(ctx: CoreContext): HandlersOf<typeof vaultsMethod
       const page = pageOf(list, q, { search: (v) => [v.description, v.id, v.groupName ?? '', v.type], order })
       return { ...page, source: all.source, fetchedAt: all.fetchedAt }
     },
+    'vaults.all': async () => {
+      if (session.state !== 'online') throw new ApiError('offline', `The server is needed to read the vaults' data: ${session.reason ?? 'offline'}.`)
+      return fetchVaults(session, { preview: false })
+    },
     'vaults.get': async ({ id }) => {
       if (session.state !== 'online') throw new ApiError('offline', `The server is needed to read the vault's data: ${session.reason ?? 'offline'}.`)
       const v = (await fetchVaults(session, { preview: false })).find((x) => x.id === id)

@@ -1,10 +1,13 @@
 // Monaco, trimmed to what the config editor uses: the editor API, a handful of contributions (hover,
-// quick fixes, find, folding, problem navigation), HOCON/JSON Monarch tokenizers and the basic YAML one.
-// No language workers: validation is our own worker (see validator.ts), Monaco only needs its editor worker.
+// suggestions, quick fixes, find, folding, problem navigation, the diff editor's commands), HOCON/JSON
+// Monarch tokenizers and the basic YAML one. No language workers: validation, hovers and completions are
+// our own worker (see validator.ts and assist.ts); Monaco only needs its editor worker (and diffs use it).
 import * as monaco from 'monaco-editor/esm/vs/editor/editor.api'
 import 'monaco-editor/esm/vs/editor/browser/coreCommands.js'
 import 'monaco-editor/esm/vs/editor/contrib/hover/browser/hoverContribution.js'
 import 'monaco-editor/esm/vs/editor/contrib/codeAction/browser/codeActionContributions.js'
+import 'monaco-editor/esm/vs/editor/contrib/suggest/browser/suggestController.js'
+import 'monaco-editor/esm/vs/editor/browser/widget/diffEditor/diffEditor.contribution.js'
 import 'monaco-editor/esm/vs/editor/contrib/gotoError/browser/gotoError.js'
 import 'monaco-editor/esm/vs/editor/contrib/find/browser/findController.js'
 import 'monaco-editor/esm/vs/editor/contrib/folding/browser/folding.js'
@@ -23,6 +26,7 @@ import 'monaco-editor/esm/vs/base/browser/ui/codicons/codiconStyles.js'
 import 'monaco-editor/esm/vs/basic-languages/yaml/yaml.contribution.js'
 import EditorWorker from 'monaco-editor/esm/vs/editor/editor.worker?worker'
 import type { ConfigFormat, Diagnostic, Severity } from '@shared/config'
+import { registerConfigAssist } from './assist'
 
 export { monaco }
 
@@ -181,6 +185,17 @@ export function setupMonaco(): typeof monaco {
   for (const lang of Object.values(LANGUAGE)) {
     monaco.languages.registerCodeActionProvider(lang, provider, { providedCodeActionKinds: ['quickfix'] })
   }
+
+  // Hovers (description, type, default of a key) and key completion from the clearml.conf key tree.
+  registerConfigAssist(monaco)
+  // Every editor: suggestions come from the key tree only (no words picked from the text), and pop up while
+  // a key is typed (the HOCON tokenizer marks a bare word as an unquoted string until its ':' follows).
+  monaco.editor.onDidCreateEditor((editor) => {
+    ;(editor as monaco.editor.IStandaloneCodeEditor).updateOptions({
+      wordBasedSuggestions: 'off',
+      quickSuggestions: { other: 'on', strings: 'on', comments: 'off' }
+    })
+  })
   return monaco
 }
 

@@ -77,7 +77,12 @@ export const useStatusStore = defineStore('status', () => {
   })
 
   const enterprise = computed(() => status.value?.capabilities?.enterprise ?? null)
+  /** Whether the server offers a feature (supported_features); null while unknown. */
+  const supports = (feature: string): boolean | null => {
+    const f = status.value?.capabilities?.features
+    return f ? f.includes(feature) : status.value?.capabilities ? false : null
+  }
   const coreProblem = computed(() => coreLink.problem)
 
-  return { status, loadError, reconnecting, now, load, reconnect, retryInSeconds, badge, enterprise, coreProblem }
+  return { status, loadError, reconnecting, now, load, reconnect, retryInSeconds, badge, enterprise, supports, coreProblem }
 })

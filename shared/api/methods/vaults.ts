@@ -37,6 +37,8 @@ export const vaultsMethods = {
       refresh: z.boolean().default(false)
     })
   ),
+  /** Every vault the caller may see, with full data, live in server order (effective configuration; never cached). */
+  'vaults.all': method<VaultInfo[]>()(z.object({}).strict()),
   /** One vault with its full data, live from the server (for download; never cached). */
   'vaults.get': method<VaultInfo>()(z.object({ id: z.string().min(1).max(200) }).strict()),
   'vaults.groups': method<Cached<VaultGroup[]>>()(z.object({ refresh: z.boolean().default(false) }).strict()),
