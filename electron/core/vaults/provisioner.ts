@@ -1,10 +1,11 @@
 // How configuration vaults are read from and written to a ClearML server (the published users.* vault API,
 // ../shared/clearml-enterprise-api.md §1.5). The only vault-specific part of drafts → plan → apply.
 import { convertConfig, handleValidateRequest } from '../../../shared/config'
-import { vaultFingerprint, type VaultDoc, type VaultInfo, type VaultScope, type VaultType } from '../../../shared/api'
+import { parseStorageVault, vaultFingerprint, type VaultDoc, type VaultInfo, type VaultScope, type VaultType } from '../../../shared/api'
 import { ClearmlError } from '../clearml'
 import type { Provisioner } from '../drafts/provisioner'
 import type { Session } from '../session'
+import { sshVaultProblems } from './ssh-keys'
 
 /** users.vault_data as the server sends it. */
 export interface VaultData {
@@ -63,6 +64,14 @@ export async function fetchVaults(session: Session, opts: { preview: boolean; si
 /** Why a vault cannot be provisioned as it is (an invalid vault may be sent disabled, never enabled). */
 export function vaultProblem(doc: VaultDoc): string | null {
   if (doc.scope === 'group' && !doc.group) return 'Choose the group this vault applies to'
+  if (doc.type === 'remote_session_ssh_server') {
+    const p = sshVaultProblems(doc.data)
+    return p.length ? `SSH server keys: ${p.map((x) => x.message).join('; ')}` : null
+  }
+  if (doc.type === 'ui_storage_credentials') {
+    const p = parseStorageVault(doc.data).problems
+    return p.length ? `Storage credentials: ${p.map((x) => x.message).join('; ')}` : null
+  }
   if (doc.type !== 'config' || !doc.enabled) return null
   const { diagnostics } = handleValidateRequest({ id: 0, text: doc.data, format: doc.format, adminVault: doc.scope !== 'user' })
   const errors = diagnostics.filter((d) => d.severity === 'error')
