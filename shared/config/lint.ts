@@ -102,7 +102,8 @@ export function lintClearml(result: ParseResult, text: string, opts: LintOptions
     }
   }
 
-  const value = result.value
+  // After syntax errors the parsers recover: lint what they could still read (the broken parts are left out).
+  const value = result.value ?? result.partial
   if (value === undefined) return out
   if (!isPlainObject(value)) {
     out.push({ ...FIRST_LINE, severity: 'error', code: 'clearml.root-not-object', message: `A ClearML configuration must be an object at the top level, not ${article(kind(value))}` })

@@ -6,6 +6,9 @@ import { LineIndex } from './text.ts'
 
 const VALID_ESCAPES = new Set(['"', '\\', '/', 'b', 'f', 'n', 'r', 't', 'u'])
 const UNQUOTED_STOP = new Set([' ', '\t', '\r', '\n', '{', '}', '[', ']', ',', ':', '=', '#', '"', '+'])
+/** UNQUOTED_STOP by char code (all of it is ASCII), for the per-character loops. */
+const STOP_CODE = new Uint8Array(128)
+for (const ch of UNQUOTED_STOP) STOP_CODE[ch.charCodeAt(0)] = 1
 
 export function pyhoconChecks(text: string, idx: LineIndex = new LineIndex(text)): Diagnostic[] {
   const out: Diagnostic[] = []
@@ -68,8 +71,12 @@ export function pyhoconChecks(text: string, idx: LineIndex = new LineIndex(text)
     }
     if (c === '"') {
       pos++
-      while (pos < n && text[pos] !== '"' && text[pos] !== '\n') {
-        if (text[pos] === '\\') {
+      for (;;) {
+        // plain characters first (the common case), then the quote, newline or backslash that stops them
+        let d = text.charCodeAt(pos)
+        while (d !== 34 && d !== 10 && d !== 92 && pos < n) d = text.charCodeAt(++pos)
+        if (pos >= n || d !== 92) break
+        {
           const e = text[pos + 1]
           if (e !== undefined && e !== '\n' && !VALID_ESCAPES.has(e)) {
             const r = idx.range(pos, pos + 2)
@@ -84,9 +91,7 @@ export function pyhoconChecks(text: string, idx: LineIndex = new LineIndex(text)
             })
           }
           pos += 2
-          continue
         }
-        pos++
       }
       pos++
       lastSig = 'v'
@@ -122,14 +127,19 @@ export function pyhoconChecks(text: string, idx: LineIndex = new LineIndex(text)
     }
     // unquoted token
     const start = pos
-    while (pos < n && !UNQUOTED_STOP.has(text[pos]) && !(text[pos] === '/' && text[pos + 1] === '/') && !(text[pos] === '$' && text[pos + 1] === '{')) pos++
+    while (pos < n) {
+      const d = text.charCodeAt(pos)
+      if (d < 128 && (STOP_CODE[d] === 1 || (d === 47 && text.charCodeAt(pos + 1) === 47) || (d === 36 && text.charCodeAt(pos + 1) === 123))) break
+      pos++
+    }
     if (pos === start) {
       pos++
       lastSig = 'v'
       continue
     }
-    const word = text.slice(start, pos)
-    if (valuePosition() && /^(true|false|null)$/i.test(word) && word !== word.toLowerCase()) {
+    const len = pos - start
+    const word = len === 4 || len === 5 ? text.slice(start, pos) : ''
+    if (word !== '' && valuePosition() && /^(true|false|null)$/i.test(word) && word !== word.toLowerCase()) {
       // Only when the word is the whole value (pyhocon matches it as a caseless keyword).
       let k = pos
       while (k < n && (text[k] === ' ' || text[k] === '\t')) k++

@@ -36,6 +36,12 @@ export type SourceMap = Map<string, SourceMapEntry>
 export interface ParseResult {
   /** Undefined when any diagnostic has severity 'error'. */
   value: ConfigValue | undefined
+  /**
+   * When `value` is undefined because of errors: what the parser could still build, with the broken
+   * fields and elements left out (it recovers after a syntax error and goes on with the rest). For lint,
+   * hovers and completion only — never a configuration to save, convert or merge.
+   */
+  partial?: ConfigValue
   sourceMap: SourceMap
   diagnostics: Diagnostic[]
 }

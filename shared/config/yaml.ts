@@ -114,52 +114,113 @@ function expandedSize(root: unknown, limit: number): number {
   return size(root)
 }
 
+/** Error recovery re-parses at most this many characters in all (so a big broken document is re-parsed once or twice). */
+const RECOVERY_BUDGET = 400_000
+/** ... and at most this many times. */
+const MAX_REPARSES = 8
+
+/** The diagnostic of a js-yaml exception, at its mark. */
+function syntaxDiagnostic(e: unknown, idx: LineIndex): Diagnostic {
+  const err = e as YAMLException & { mark?: { line: number; column: number; position: number } }
+  const mark = err.mark
+  const reason = (err as { reason?: string }).reason || String((e as Error).message ?? e)
+  let r: Range
+  if (mark && typeof mark.position === 'number' && mark.position >= 0) {
+    r = idx.range(mark.position, mark.position + 1)
+  } else if (mark) {
+    r = { line: mark.line + 1, column: mark.column + 1, endLine: mark.line + 1, endColumn: mark.column + 2 }
+  } else {
+    r = { line: 1, column: 1, endLine: 1, endColumn: 1 }
+  }
+  return { ...r, severity: 'error', code: 'yaml.syntax', message: reason }
+}
+
+/** The text with line n (1-based) replaced by spaces: offsets, lines and columns stay the same. */
+function blankLine(text: string, idx: LineIndex, n: number): string {
+  const s = idx.offset(n, 1)
+  const e = s + idx.lineText(n).length
+  return text.slice(0, s) + ' '.repeat(e - s) + text.slice(e)
+}
+
+/**
+ * Parses YAML. After a syntax error it recovers by blanking the line the error is on (or, when that line
+ * is empty, the line above it, e.g. an unclosed quote or bracket) and parsing again, within a budget: each
+ * new error is reported, and `partial` is the value of the text without the broken lines.
+ */
 export function parseYaml(text: string): ParseResult {
   const idx = new LineIndex(text)
   const diagnostics: Diagnostic[] = []
-  try {
-    const events = parseEvents(text, {})
-    const docs = events.filter((e) => e.type === EVENT_ID.DOCUMENT).length
-    const values = constructFromEvents(events, { source: text })
-    if (docs > 1) {
-      diagnostics.push({
-        line: 1, column: 1, endLine: 1, endColumn: 1,
-        severity: 'error',
-        code: 'yaml.multi-document',
-        message: `Expected a single YAML document but found ${docs}`
-      })
-      return { value: undefined, sourceMap: new Map(), diagnostics }
+  const first = parseOnce(text, idx, diagnostics)
+  if (first.ok || first.fatal) return first.result
+  diagnostics.push(first.error)
+  let work = text
+  let budget = RECOVERY_BUDGET - text.length
+  const blanked = new Set<number>()
+  const seen = new Set<string>([`${first.error.line}:${first.error.column}`])
+  let error = first.error
+  for (let i = 0; i < MAX_REPARSES && budget >= text.length; i++, budget -= text.length) {
+    // The line to drop: the error's; but an error at the start of a line ("deficient indentation", the end
+    // of the text) comes from something left open above it (a quote, a bracket): then the line above.
+    let n = Math.min(error.line, idx.lineCount)
+    if (error.column === 1 && !/duplicated mapping key/.test(error.message)) n--
+    while (n >= 1 && (blanked.has(n) || idx.lineText(n).trim() === '' || /^\s*#/.test(idx.lineText(n)))) n--
+    if (n < 1) break
+    blanked.add(n)
+    work = blankLine(work, idx, n)
+    const next = parseOnce(work, idx, [])
+    if (next.fatal) break
+    if (next.ok) {
+      const warnings = next.result.diagnostics.filter((d) => d.severity !== 'error')
+      diagnostics.push(...warnings)
+      return { value: undefined, partial: next.result.value, sourceMap: next.result.sourceMap, diagnostics }
     }
-    const raw = values.length === 0 ? null : values[0]
-    // Aliases share one object, so a short text can stand for a huge tree ("billion laughs"): refuse a
-    // document whose expanded size passes the limit before anything walks or copies it.
-    const expanded = expandedSize(raw, MAX_EXPANDED_VALUES)
-    if (expanded > MAX_EXPANDED_VALUES) {
-      diagnostics.push({
-        line: 1, column: 1, endLine: 1, endColumn: 1,
-        severity: 'error',
-        code: 'yaml.alias-expansion',
-        message: `Its aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; a configuration never needs that many`
-      })
-      return { value: undefined, sourceMap: new Map(), diagnostics }
+    error = next.error
+    const key = `${error.line}:${error.column}`
+    if (!seen.has(key)) {
+      seen.add(key)
+      diagnostics.push(error)
     }
-    const value = toConfigValue(raw, diagnostics)
-    return { value, sourceMap: buildSourceMap(text, events, idx), diagnostics }
-  } catch (e) {
-    const err = e as YAMLException & { mark?: { line: number; column: number; position: number } }
-    const mark = err.mark
-    const reason = (err as { reason?: string }).reason || String((e as Error).message ?? e)
-    let r: Range
-    if (mark && typeof mark.position === 'number' && mark.position >= 0) {
-      r = idx.range(mark.position, mark.position + 1)
-    } else if (mark) {
-      r = { line: mark.line + 1, column: mark.column + 1, endLine: mark.line + 1, endColumn: mark.column + 2 }
-    } else {
-      r = { line: 1, column: 1, endLine: 1, endColumn: 1 }
-    }
-    diagnostics.push({ ...r, severity: 'error', code: 'yaml.syntax', message: reason })
-    return { value: undefined, sourceMap: new Map(), diagnostics }
   }
+  return { value: undefined, sourceMap: new Map(), diagnostics }
+}
+
+type Attempt = { ok: true; fatal?: false; result: ParseResult } | { ok: false; fatal: true; result: ParseResult } | { ok: false; fatal?: false; error: Diagnostic }
+
+/** One js-yaml parse of `work` (the text, maybe with lines blanked); positions refer to the original text. */
+function parseOnce(work: string, idx: LineIndex, diagnostics: Diagnostic[]): Attempt {
+  let events: Event[]
+  let values: unknown[]
+  try {
+    events = parseEvents(work, {})
+    values = constructFromEvents(events, { source: work })
+  } catch (e) {
+    return { ok: false, error: syntaxDiagnostic(e, idx) }
+  }
+  const docs = events.filter((e) => e.type === EVENT_ID.DOCUMENT).length
+  if (docs > 1) {
+    diagnostics.push({
+      line: 1, column: 1, endLine: 1, endColumn: 1,
+      severity: 'error',
+      code: 'yaml.multi-document',
+      message: `Expected a single YAML document but found ${docs}`
+    })
+    return { ok: false, fatal: true, result: { value: undefined, sourceMap: new Map(), diagnostics } }
+  }
+  const raw = values.length === 0 ? null : values[0]
+  // Aliases share one object, so a short text can stand for a huge tree ("billion laughs"): refuse a
+  // document whose expanded size passes the limit before anything walks or copies it.
+  const expanded = expandedSize(raw, MAX_EXPANDED_VALUES)
+  if (expanded > MAX_EXPANDED_VALUES) {
+    diagnostics.push({
+      line: 1, column: 1, endLine: 1, endColumn: 1,
+      severity: 'error',
+      code: 'yaml.alias-expansion',
+      message: `Its aliases expand this document to more than ${MAX_EXPANDED_VALUES.toLocaleString('en')} values; a configuration never needs that many`
+    })
+    return { ok: false, fatal: true, result: { value: undefined, sourceMap: new Map(), diagnostics } }
+  }
+  const value = toConfigValue(raw, diagnostics)
+  return { ok: true, result: { value, sourceMap: buildSourceMap(work, events, idx), diagnostics } }
 }
 
 /** js-yaml's core schema yields JSON-like values; anything else (e.g. a non-finite float) is reported. */

@@ -43,9 +43,9 @@ test('admin-vault rules flag agent.worker_name at line 2; markers carry the posi
 
 test('syntax error shows its position; typo suggests region and the fix applies', async ({ page, env }) => {
   await openScreen(page, env)
-  await pasteText(page, 'a {')
+  await pasteText(page, 'sdk {')
   await expect(page.getByTestId('config-summary')).toHaveText('1 error')
-  await expect(page.getByTestId('config-problem').first()).toContainText('1:3')
+  await expect(page.getByTestId('config-problem').first()).toContainText('1:5')
   await expect(page.getByTestId('config-problem').first()).toContainText("unclosed '{'")
 
   await typeText(page, 'sdk { aws { s3 { regoin: "x" } } }')

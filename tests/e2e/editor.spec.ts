@@ -83,7 +83,7 @@ test('a syntax error does not hide a misspelled key elsewhere: both are listed a
   const problems = page.getByTestId('config-problem')
   await expect(problems).toHaveCount(2)
   await expect(problems.nth(0)).toHaveAttribute('data-severity', 'error')
-  await expect(problems.nth(0)).toContainText('3:42')
+  await expect(problems.nth(0)).toContainText('3:41')
   await expect(problems.nth(0)).toContainText("reserved character '&'")
   await expect(problems.nth(1)).toHaveAttribute('data-severity', 'warning')
   await expect(problems.nth(1)).toContainText('10:7')
@@ -99,8 +99,8 @@ test('a syntax error does not hide a misspelled key elsewhere: both are listed a
 
 test('several syntax errors are each listed', async ({ page, env }) => {
   await openScreen(page, env)
-  await pasteText(page, 'a = x & y\nb = [1, 2,,]\nsdk.aws.s3.region = "r"\nc = }\n')
-  await expect(page.getByTestId('config-summary')).toHaveText('3 errors')
+  await pasteText(page, 'api.web_server = x & y\nsdk.aws.s3.credentials = [1, 2,,]\nsdk.aws.s3.regoin = "r"\nagent.git_user = }\n')
+  await expect(page.getByTestId('config-summary')).toHaveText('3 errors, 1 warning')
   const positions = await page.getByTestId('config-problem').locator('.pos').allTextContents()
-  expect(positions.map((p) => p.trim())).toEqual(['1:7', '2:11', '4:5'])
+  expect(positions.map((p) => p.trim())).toEqual(['1:20', '2:32', '3:12', '4:18'])
 })

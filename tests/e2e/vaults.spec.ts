@@ -145,9 +145,13 @@ test('the web host killed with SIGKILL while typing keeps the draft up to the la
     expect(await vaultText(page)).toContain('KEPT-1')
   } finally {
     const c = child as ChildProcess | null
-    c?.kill('SIGTERM')
+    if (c && c.exitCode === null) {
+      const exited = new Promise((r) => c.once('exit', r))
+      c.kill('SIGTERM')
+      await exited
+    }
     await server.close()
-    rmSync(dir, { recursive: true, force: true })
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 })
   }
 })
 

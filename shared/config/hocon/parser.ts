@@ -17,12 +17,26 @@ export interface HoconOptions {
   env?: Record<string, string | undefined>
   filename?: string
   resolveInclude?: (req: IncludeRequest) => { text: string; filename: string } | undefined
+  /** Recover after a syntax error and parse the rest (default true); false stops at the first one. */
+  recover?: boolean
 }
 
-/** Aborts parsing; carries the diagnostic. */
+/** Aborts parsing (or, when the parser recovers, the item being parsed); carries the diagnostic. */
 export class SyntaxAbort {
-  constructor(readonly diagnostic: Diagnostic) {}
+  constructor(
+    readonly diagnostic: Diagnostic,
+    /** Nothing sensible can follow (nesting limits): the parser stops instead of recovering. */
+    readonly fatal = false
+  ) {}
 }
+
+/** Recovery gave up: too many syntax errors, or a fatal one. Everything parsed so far is kept. */
+export class StopParsing {
+  constructor(readonly tooMany: boolean) {}
+}
+
+/** At most this many syntax errors are reported per text; parsing stops at the next one. */
+export const MAX_SYNTAX_ERRORS = 50
 
 const MAX_DEPTH = 400
 const MAX_INCLUDE_DEPTH = 32
@@ -69,6 +83,8 @@ function describeChar(c: number): string {
 /** State shared by the main text and the texts it includes. */
 export class Doc {
   root: { [key: string]: V } = {}
+  /** Syntax errors the main text's parser recovered from, in the order it met them. */
+  errors: Diagnostic[] = []
   sourceMap = new LazySourceMap()
   hasSubst = false
   /** Objects being parsed at a known path, outermost first (for self-referential substitutions). */
@@ -82,6 +98,18 @@ interface Seg {
   endCol: number
 }
 
+/** Parser state at the start of an item (field or array element), for error recovery. */
+interface Mark {
+  pos: number
+  line: number
+  lineStart: number
+  depth: number
+  frames: number
+}
+
+/** A line that starts a field: a key (bare path or quoted) followed by ':', '=', '+=' or '{'. */
+const FIELD_LINE = /(?:[A-Za-z_][\w.-]*|"(?:[^"\\\n]|\\.)*")[ \t]*(?:[:={]|\+=)/y
+
 export class Parser {
   private pos = 0
   private line = 1
@@ -90,6 +118,11 @@ export class Parser {
   private depth = 0
   /** Segments of the last parsed path. */
   private segs: Seg[] = []
+  /**
+   * Recover from syntax errors (the main text only): a broken field or array element is recorded in
+   * doc.errors and skipped, and parsing goes on with the next one, so the rest of the value tree is built.
+   */
+  recover = false
 
   constructor(
     private readonly src: string,
@@ -197,7 +230,177 @@ export class Parser {
   }
 
   private enter(): void {
-    if (++this.depth > MAX_DEPTH) this.fail(`nesting is too deep (more than ${MAX_DEPTH} levels of objects and arrays)`)
+    if (++this.depth > MAX_DEPTH) {
+      const col = this.col()
+      throw new SyntaxAbort(
+        {
+          severity: 'error',
+          code: 'hocon.syntax',
+          message: `nesting is too deep (more than ${MAX_DEPTH} levels of objects and arrays)`,
+          line: this.line,
+          column: col,
+          endLine: this.line,
+          endColumn: col + 1
+        },
+        true
+      )
+    }
+  }
+
+  // ---- error recovery
+
+  private mark(): Mark {
+    return { pos: this.pos, line: this.line, lineStart: this.lineStart, depth: this.depth, frames: this.doc.frames.length }
+  }
+
+  private reset(m: Mark): void {
+    this.pos = m.pos
+    this.line = m.line
+    this.lineStart = m.lineStart
+  }
+
+  /**
+   * Records a syntax error the parser recovers from (after undoing the nesting state of the failed item);
+   * rethrows anything else, and stops parsing after a fatal error or too many errors.
+   */
+  private recovered(e: unknown, at: Mark): SyntaxAbort {
+    if (!(e instanceof SyntaxAbort) || !this.recover) throw e
+    this.depth = at.depth
+    this.doc.frames.length = at.frames
+    const errors = this.doc.errors
+    const last = errors[errors.length - 1]
+    const d = e.diagnostic
+    // one error per place: what an item left behind (e.g. a stray '}') is not reported again where it failed
+    if (last === undefined || last.line !== d.line || last.column !== d.column) errors.push(d)
+    if (e.fatal) throw new StopParsing(false)
+    if (errors.length >= MAX_SYNTAX_ERRORS) throw new StopParsing(true)
+    return e
+  }
+
+  /** Consumes the one character at pos (a stray ',', ']' or '}'). */
+  private skipChar(): void {
+    if (this.src.charCodeAt(this.pos) === 10) this.newline()
+    if (this.pos < this.len) this.pos++
+  }
+
+  /** Whether pos is the first non-blank character of its line and starts a field (`key =`, `key {`, ...). */
+  private fieldLineAt(p: number, lineStart: number): boolean {
+    for (let i = lineStart; i < p; i++) {
+      const c = this.src.charCodeAt(i)
+      if (c !== 32 && c !== 9) return false
+    }
+    FIELD_LINE.lastIndex = p
+    return FIELD_LINE.test(this.src)
+  }
+
+  /**
+   * Skips the rest of an item (field or array element) that started at `from` and failed at `errPos`:
+   * to the end of the line the error is on or past the next ',' at the item's level, but past any bracket
+   * the item opened (tracking strings, comments and substitutions), and never past a bracket that closes
+   * the enclosing object or array.
+   * Resumes earlier at a line start when the error is the first token of a later line (the item ended
+   * before it), or when an unclosed bracket is followed by a line that starts a field no deeper than the item.
+   * Always moves past `from`.
+   */
+  private resync(from: Mark, errPos: number): void {
+    const src = this.src
+    const len = this.len
+    let p = from.pos
+    let line = from.line
+    let lineStart = from.lineStart
+    const stack: number[] = []
+    // the item's indentation, when it is the first thing on its line
+    let indent = -1
+    if (this.fieldLineAt(from.pos, from.lineStart) || /^[ \t]*$/.test(src.slice(from.lineStart, from.pos))) indent = from.pos - from.lineStart
+    for (;;) {
+      if (p >= len) break
+      if (p === errPos && line > from.line && stack.length === 0 && /^[ \t]*$/.test(src.slice(lineStart, p))) break
+      const c = src.charCodeAt(p)
+      if (c === 10) {
+        p++
+        line++
+        lineStart = p
+        if (p > errPos) {
+          if (stack.length === 0) break
+          if (indent >= 0) {
+            let q = p
+            while (src.charCodeAt(q) === 32 || src.charCodeAt(q) === 9) q++
+            if (q - p <= indent && this.fieldLineAt(q, p)) break
+          }
+        }
+        continue
+      }
+      if (c === 34 /* " */) {
+        if (src.startsWith('"""', p)) {
+          let end = src.indexOf('"""', p + 3)
+          if (end < 0) end = len
+          else {
+            end += 3
+            while (src.charCodeAt(end) === 34) end++
+          }
+          for (let i = src.indexOf('\n', p); i >= 0 && i < end; i = src.indexOf('\n', i + 1)) {
+            line++
+            lineStart = i + 1
+          }
+          p = end
+        } else {
+          p++
+          for (;;) {
+            const d = src.charCodeAt(p)
+            if (d !== d || d === 10) break
+            p++
+            if (d === 34) break
+            if (d === 92 && src.charCodeAt(p) !== 10) p++
+          }
+        }
+        continue
+      }
+      if (c === 35 || (c === 47 && src.charCodeAt(p + 1) === 47)) {
+        const i = src.indexOf('\n', p)
+        p = i < 0 ? len : i
+        continue
+      }
+      if (c === 36 && src.charCodeAt(p + 1) === 123) {
+        p += 2
+        for (;;) {
+          const d = src.charCodeAt(p)
+          if (d !== d || d === 10) break
+          p++
+          if (d === 125) break
+        }
+        continue
+      }
+      if (c === 123 || c === 91) {
+        stack.push(c)
+        p++
+        continue
+      }
+      if (c === 125 || c === 93) {
+        const i = stack.lastIndexOf(c === 125 ? 123 : 91)
+        if (i >= 0) {
+          stack.length = i
+          p++
+          continue
+        }
+        // it closes something outside the item: stop before it once past the error
+        if (p >= errPos) break
+        p++
+        continue
+      }
+      if (c === 44 /* , */ && stack.length === 0 && p >= errPos) {
+        // the separator after the item
+        p++
+        break
+      }
+      p++
+    }
+    this.pos = p
+    this.line = line
+    this.lineStart = lineStart
+    if (this.pos <= from.pos) {
+      this.reset(from)
+      this.skipChar()
+    }
   }
 
   // ---- document
@@ -220,9 +423,20 @@ export class Parser {
     }
     this.skipAll()
     if (this.pos < this.len) {
-      this.fail(
-        `unexpected ${describeChar(this.src.charCodeAt(this.pos))} after the root ${c === 91 ? 'array' : 'object'} (the document must hold one value)`
-      )
+      const at = this.mark()
+      try {
+        this.fail(
+          `unexpected ${describeChar(this.src.charCodeAt(this.pos))} after the root ${c === 91 ? 'array' : 'object'} (the document must hold one value)`
+        )
+      } catch (e) {
+        this.recovered(e, at)
+        // An object root closed early (one '}' too many): the rest are more of its fields.
+        if (c !== 91) {
+          this.doc.frames.push({ path: [], obj: this.doc.root })
+          this.parseObjectBody(this.doc.root, [], -1, false, 0, 0)
+          this.doc.frames.pop()
+        }
+      }
     }
     return value
   }
@@ -257,23 +471,61 @@ export class Parser {
     this.skipAll()
     for (;;) {
       if (this.pos >= this.len) {
-        if (braced) this.failRange(`unclosed '{' (opened at line ${openLine}, column ${openCol})`, openLine, openCol, openLine, openCol + 1)
+        if (braced) {
+          const at = this.mark()
+          try {
+            this.failRange(`unclosed '{' (opened at line ${openLine}, column ${openCol})`, openLine, openCol, openLine, openCol + 1)
+          } catch (e) {
+            this.recovered(e, at)
+          }
+        }
         break
       }
       const c = src.charCodeAt(this.pos)
       if (c === 125 /* } */) {
-        if (!braced) this.fail("unexpected '}' without a matching '{'")
+        if (!braced) {
+          const at = this.mark()
+          try {
+            this.fail("unexpected '}' without a matching '{'")
+          } catch (e) {
+            this.recovered(e, at)
+            this.skipChar()
+            this.skipAll()
+            continue
+          }
+        }
         this.pos++
         break
       }
-      if (c === 44) this.fail("unexpected ','; commas go only between fields (and one may trail)")
-      const fieldKey = this.parseField(obj, path, key)
-      const sep = this.skipSeparator()
-      if (this.pos >= this.len) continue
-      const d = src.charCodeAt(this.pos)
-      if (d === 125) continue
-      if (d === 44) this.fail("unexpected ','; two commas in a row")
-      if (!sep) this.failAfterValue(fieldKey < 0 ? 'the include' : `"${this.doc.sourceMap.keyOf(fieldKey)}"`)
+      // the field (a broken one is skipped: see resync)
+      const at = this.mark()
+      let fieldKey: number
+      try {
+        if (c === 44) this.fail("unexpected ','; commas go only between fields (and one may trail)")
+        fieldKey = this.parseField(obj, path, key)
+      } catch (e) {
+        const errPos = this.pos
+        this.recovered(e, at)
+        this.reset(at)
+        if (c === 44 || c === 93) this.skipChar()
+        else this.resync(at, errPos)
+        this.skipAll()
+        continue
+      }
+      // what separates it from the next one (a stray character is skipped)
+      const sat = this.mark()
+      try {
+        const sep = this.skipSeparator()
+        if (this.pos >= this.len) continue
+        const d = src.charCodeAt(this.pos)
+        if (d === 125) continue
+        if (d === 44) this.fail("unexpected ','; two commas in a row")
+        if (!sep) this.failAfterValue(fieldKey < 0 ? 'the include' : `"${this.doc.sourceMap.keyOf(fieldKey)}"`)
+      } catch (e) {
+        this.recovered(e, sat)
+        this.skipChar()
+        this.skipAll()
+      }
     }
     this.depth--
   }
@@ -366,28 +618,46 @@ export class Parser {
     if (path !== null && (c === 123 || c === 36)) fieldPath = this.fieldPath(path, segs)
     const vLine = this.line
     const vCol = this.col()
-    const value = this.parseValue(fieldPath, fKey)
+    let value: V
+    try {
+      value = this.parseValue(fieldPath, fKey)
+    } catch (e) {
+      // recovering: the field is left out of the value, but its key keeps a position (value: up to the error)
+      if (this.recover) this.mapField(fKey, keys, segs, kLine, vLine, vCol)
+      throw e
+    }
+    // source map: every prefix of the key path, and the field itself
+    this.mapField(fKey, keys, segs, kLine, vLine, vCol)
     if (path !== null && fieldPath === null && (append || value instanceof Special)) fieldPath = this.fieldPath(path, segs)
     if (append) this.appendValue(target, last, value, fieldPath, kLine, kCol)
     else this.assignValue(target, last, value, fieldPath)
-    // source map: every prefix of the key path, and the field itself
+    return fKey
+  }
+
+  /** Source-map ranges of a field's key segments (and of its value, which ends at the current position). */
+  private mapField(fKey: number, keys: number[] | undefined, segs: Seg[], kLine: number, vLine: number, vCol: number): void {
+    const sm = this.doc.sourceMap
     const mr = this.mapRange
     if (mr !== undefined) {
       sm.setRange(fKey, mr, mr)
       if (keys !== undefined) for (const k of keys) sm.setRange(k, mr, mr)
-    } else {
-      const vEndLine = this.line
-      const vEndCol = this.col()
-      const ls = segs[n - 1]
-      sm.setRanges(fKey, kLine, ls.startCol, kLine, ls.endCol, vLine, vCol, vEndLine, vEndCol)
-      if (keys !== undefined) {
-        for (let i = 0; i < n - 1; i++) {
-          const s = segs[i]
-          sm.setRanges(keys[i], kLine, s.startCol, kLine, s.endCol, vLine, vCol, vEndLine, vEndCol)
-        }
+      return
+    }
+    let vEndLine = this.line
+    let vEndCol = this.col()
+    if (vEndLine < vLine || (vEndLine === vLine && vEndCol < vCol)) {
+      vEndLine = vLine
+      vEndCol = vCol
+    }
+    const n = segs.length
+    const ls = segs[n - 1]
+    sm.setRanges(fKey, kLine, ls.startCol, kLine, ls.endCol, vLine, vCol, vEndLine, vEndCol)
+    if (keys !== undefined) {
+      for (let i = 0; i < n - 1; i++) {
+        const s = segs[i]
+        sm.setRanges(keys[i], kLine, s.startCol, kLine, s.endCol, vLine, vCol, vEndLine, vEndCol)
       }
     }
-    return fKey
   }
 
   private fieldPath(path: string[], segs: Seg[]): string[] {
@@ -740,40 +1010,94 @@ export class Parser {
     const arr: V[] = []
     this.skipAll()
     const sm = this.doc.sourceMap
+    /** Where the last element ended (before its separator): an unclosed array is closed there. */
+    let lastEnd: Mark | undefined
     for (;;) {
-      if (this.pos >= this.len) this.failRange(`unclosed '[' (opened at line ${oLine}, column ${oCol})`, oLine, oCol, oLine, oCol + 1)
+      if (this.pos >= this.len) {
+        const at = this.mark()
+        try {
+          this.failRange(`unclosed '[' (opened at line ${oLine}, column ${oCol})`, oLine, oCol, oLine, oCol + 1)
+        } catch (e) {
+          this.recovered(e, at)
+          break
+        }
+      }
       const c = src.charCodeAt(this.pos)
       if (c === 93) {
         this.pos++
         break
       }
-      if (c === 44) this.fail(arr.length === 0 ? "unexpected ',' at the start of an array" : "unexpected ','; two commas in a row")
-      if (!this.isValueStart(c)) {
-        if (c === 125) this.fail(`unexpected '}' in an array opened at line ${oLine}, column ${oCol} (expected ']')`)
-        if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
-        this.fail(`expected an array element or ']', found ${describeChar(c)}${c < 128 && CLS[c] & STOP ? ' (reserved characters must be quoted)' : ''}`)
+      // the element (a broken one is skipped; one that looks like the next field closes the array)
+      const at = this.mark()
+      let eKey = -1
+      try {
+        if (c === 44) this.fail(arr.length === 0 ? "unexpected ',' at the start of an array" : "unexpected ','; two commas in a row")
+        if (!this.isValueStart(c)) {
+          if (c === 125) this.fail(`unexpected '}' in an array opened at line ${oLine}, column ${oCol} (expected ']')`)
+          if (c === 36) this.fail("'$' must start a substitution '${...}'; quote it to use it in a string")
+          this.fail(`expected an array element or ']', found ${describeChar(c)}${c < 128 && CLS[c] & STOP ? ' (reserved characters must be quoted)' : ''}`)
+        }
+        eKey = sm.add(key, arr.length)
+        const v = this.parseValue(null, eKey)
+        this.mapElement(eKey, at)
+        arr.push(v)
+      } catch (e) {
+        const errPos = this.pos
+        this.recovered(e, at)
+        if (eKey >= 0) this.mapElement(eKey, at)
+        if (c === 125 || (lastEnd !== undefined && this.fieldLineAt(at.pos, at.lineStart))) {
+          // '}' closes the enclosing object, and a line like `key = ...` is its next field: the ']' is missing
+          if (eKey >= 0) sm.drop(eKey)
+          this.reset(lastEnd ?? at)
+          break
+        }
+        this.reset(at)
+        if (c === 44) this.skipChar()
+        else this.resync(at, errPos)
+        this.skipAll()
+        continue
       }
-      const eKey = sm.add(key, arr.length)
-      const l = this.line
-      const col = this.col()
-      const v = this.parseValue(null, eKey)
-      const r = this.mapRange
-      if (r !== undefined) sm.setRange(eKey, r, r)
-      else {
-        const el = this.line
-        const ec = this.col()
-        sm.setRanges(eKey, l, col, el, ec, l, col, el, ec)
+      lastEnd = this.mark()
+      const sat = lastEnd
+      try {
+        const sep = this.skipSeparator()
+        if (this.pos >= this.len) continue
+        const d = src.charCodeAt(this.pos)
+        if (d === 93) continue
+        if (d === 44) this.fail("unexpected ','; two commas in a row")
+        if (!sep) this.fail(`expected ',' or a newline between array elements, found ${describeChar(d)}`)
+      } catch (e) {
+        this.recovered(e, sat)
+        if (src.charCodeAt(this.pos) === 125) {
+          // the '}' of the enclosing object: the ']' is missing
+          this.reset(sat)
+          break
+        }
+        this.skipChar()
+        this.skipAll()
       }
-      arr.push(v)
-      const sep = this.skipSeparator()
-      if (this.pos >= this.len) continue
-      const d = src.charCodeAt(this.pos)
-      if (d === 93) continue
-      if (d === 44) this.fail("unexpected ','; two commas in a row")
-      if (!sep) this.fail(`expected ',' or a newline between array elements, found ${describeChar(d)}`)
     }
     this.depth--
     return arr
+  }
+
+  /** Source-map range of an array element that started at `at` and ends at the current position. */
+  private mapElement(eKey: number, at: Mark): void {
+    const sm = this.doc.sourceMap
+    const r = this.mapRange
+    if (r !== undefined) {
+      sm.setRange(eKey, r, r)
+      return
+    }
+    const l = at.line
+    const col = at.pos - at.lineStart + 1
+    let el = this.line
+    let ec = this.col()
+    if (el < l || (el === l && ec < col)) {
+      el = l
+      ec = col
+    }
+    sm.setRanges(eKey, l, col, el, ec, l, col, el, ec)
   }
 
   private parseSubst(): Subst {
