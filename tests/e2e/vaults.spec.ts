@@ -201,3 +201,28 @@ test('an SSH server vault checks its keys are pairs before provisioning', async 
   const done = await provision(page)
   await expect(done.getByTestId('plan-result')).toContainText('applied')
 })
+
+test('effective configuration on the packaged defaults: a vault value wins over the default, with its source', async ({ page, env }) => {
+  await addConnection(env)
+  await env.open(page, '#/admin-vaults/effective')
+  await page.getByTestId('effective-defaults').click()
+  await page.getByTestId('effective-filter').fill('default_output_uri')
+  const row = page.getByTestId('effective-row').filter({ hasText: 'sdk.development.default_output_uri' })
+  await expect(row).toContainText('Organization defaults')
+  await page.getByTestId('effective-filter').fill('docker_force_pull')
+  await expect(page.getByTestId('effective-row').filter({ hasText: 'agent.docker_force_pull' })).toContainText('packaged defaults')
+})
+
+test('the vault list filters active ones and says the filter is on', async ({ page, env }) => {
+  await addConnection(env)
+  const admin = env.server.seed!.admin
+  await call(env.server.url, '/users.add_or_update_vault', { body: { vault: { scope: 'organization', description: 'Switched off', data: 'a.b: 1', enabled: false } }, basic: admin })
+  await env.open(page, '#/admin-vaults')
+  await expect(page.getByTestId('vault-row')).toHaveCount(3)
+  await page.getByTestId('vaults-filter-active').click()
+  await expect(page.getByTestId('vaults-filter-on')).toBeVisible()
+  await expect(page.getByTestId('vault-row')).toHaveCount(2)
+  await page.getByTestId('vaults-filter-inactive').click()
+  await expect(page.getByTestId('vault-row')).toHaveCount(1)
+  await expect(page.getByTestId('vault-row')).toContainText('Switched off')
+})
