@@ -226,3 +226,23 @@ test('the vault list filters active ones and says the filter is on', async ({ pa
   await expect(page.getByTestId('vault-row')).toHaveCount(1)
   await expect(page.getByTestId('vault-row')).toContainText('Switched off')
 })
+
+test('a member writes their personal vault in Workspace; it reaches them, and the admin vaults are read-only for them', async ({ page, env }) => {
+  const member = env.server.seed!.member
+  await env.core.invoke('connections.create', { name: 'As Alice', apiUrl: env.server.url, accessKey: member.accessKey, secretKey: member.secretKey })
+  await env.open(page, '#/admin-vaults')
+  await expect(page.getByTestId('vaults-not-admin')).toBeVisible()
+  await expect(page.getByTestId('vault-add')).toHaveCount(0)
+  await page.getByTestId('nav-workspace').click()
+  await expect(page.getByTestId('vault-tip')).toContainText('keep the vault disabled while you edit')
+  await page.getByTestId('workspace-vault-edit').click()
+  await setVaultText(page, 'sdk.aws.s3.region: "eu-central-1"\n')
+  await page.getByTestId('vault-enabled').click()
+  await waitSaved(page)
+  const dialog = await provision(page)
+  await expect(dialog.getByTestId('plan-result')).toContainText('applied')
+  const r = await call(env.server.url, '/users.get_vaults', { body: {}, basic: member })
+  const mine = (r.body.data.vaults as Array<{ scope: string; data: string; enabled: boolean }>).filter((v) => v.scope === 'user')
+  expect(mine).toHaveLength(1)
+  expect(mine[0]).toMatchObject({ enabled: true, data: 'sdk.aws.s3.region: "eu-central-1"\n' })
+})
