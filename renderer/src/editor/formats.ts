@@ -75,6 +75,7 @@ export interface Draft {
   adminVault: boolean
 }
 
+/** Where an earlier version kept the Config check text (read once, to bring it into the draft store). */
 const DRAFT_KEY = 'clearml-console.config-check.draft'
 
 export function loadDraft(): Draft {
@@ -87,12 +88,4 @@ export function loadDraft(): Draft {
     /* corrupt or unavailable: start empty */
   }
   return { text: '', format: 'hocon', adminVault: false }
-}
-
-export function saveDraft(d: Draft): void {
-  try {
-    localStorage.setItem(DRAFT_KEY, JSON.stringify(d))
-  } catch {
-    /* quota or disabled storage: the draft is not kept */
-  }
 }

@@ -3,6 +3,7 @@
 // Page helpers for the Config check screen and its Monaco editor (components/ConfigEditor.vue).
 import { expect, type Page } from '@playwright/test'
 import type { Env } from '../fixtures'
+import { monacoText } from './monaco'
 
 /** Select all in the editor (focusing it first). */
 export async function selectAll(page: Page) {
@@ -29,13 +30,7 @@ export async function pasteText(page: Page, text: string) {
 
 /** The editor's text as Monaco renders it (lines sorted by position; the documents here fit on screen). */
 export async function editorText(page: Page): Promise<string> {
-  return page.getByTestId('config-editor').evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
-      .join('\n')
-      .trimEnd()
-  )
+  return monacoText(page.getByTestId('config-editor'))
 }
 
 /** Top of the rendered line n (1-based), relative to the page. */

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 // Page helpers for the vault screens (features/vaults) and the review dialog (features/drafts).
 import { expect, type Page } from '@playwright/test'
+import { monacoText } from './monaco'
 
 export async function openAdminVaults(page: Page) {
   await page.getByTestId('nav-admin-vaults').click()
@@ -28,13 +29,7 @@ export async function waitSaved(page: Page) {
 
 /** The editor's text as Monaco renders it. */
 export async function vaultText(page: Page): Promise<string> {
-  return page.getByTestId('vault-editor').evaluate((el) =>
-    [...el.querySelectorAll<HTMLElement>('.view-lines .view-line')]
-      .sort((a, b) => parseFloat(a.style.top) - parseFloat(b.style.top))
-      .map((l) => (l.textContent ?? '').replace(/\u00a0/g, ' '))
-      .join('\n')
-      .trimEnd()
-  )
+  return monacoText(page.getByTestId('vault-editor'))
 }
 
 /** Open the review dialog from the editor and provision everything it plans. */
