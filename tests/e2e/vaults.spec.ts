@@ -246,3 +246,18 @@ test('a member writes their personal vault in Workspace; it reaches them, and th
   expect(mine).toHaveLength(1)
   expect(mine[0]).toMatchObject({ enabled: true, data: 'sdk.aws.s3.region: "eu-central-1"\n' })
 })
+
+test('the activity log lists vault operations and filters by vault and action', async ({ page, env }) => {
+  await addConnection(env)
+  const admin = env.server.seed!.admin
+  const list = await call(env.server.url, '/users.get_organization_vaults', { body: {}, basic: admin })
+  const org = (list.body.data.vaults as Array<{ id: string; description: string }>).find((v) => v.description === 'Organization defaults')!
+  await call(env.server.url, '/users.add_or_update_vault', { body: { vault: { id: org.id, enabled: false } }, basic: admin })
+  await env.open(page, '#/admin-vaults')
+  await page.getByTestId('vault-row').filter({ hasText: 'Organization defaults' }).getByTestId('vault-log').click()
+  await expect(page).toHaveURL(new RegExp(`#/admin-vaults/log\\?vault=${org.id}$`))
+  await expect(page.getByTestId('log-row').filter({ hasText: 'deactivate' })).toHaveCount(1)
+  await expect(page.getByTestId('log-row').filter({ hasText: 'ML Team storage' })).toHaveCount(0)
+  await page.getByTestId('log-filter-vault').locator('.n-base-clear').click({ force: true })
+  await expect(page.getByTestId('log-row').filter({ hasText: 'ML Team storage' }).first()).toBeVisible()
+})
