@@ -38,6 +38,26 @@ export const routes: RouteRecordRaw[] = [
 
 export const router = createRouter({ history: createWebHashHistory(), routes })
 
+// The console reopens where it was: the last screen (and object) is kept, and a start without an address
+// in the URL goes back there (AppShell's landing decision).
+const LAST_ROUTE_KEY = 'clearml-console.last-route'
+router.afterEach((to) => {
+  if (to.name === 'home') return
+  try {
+    localStorage.setItem(LAST_ROUTE_KEY, to.fullPath)
+  } catch {
+    /* storage disabled: the console lands on its default screen */
+  }
+})
+export function lastRoute(): string | null {
+  try {
+    const v = localStorage.getItem(LAST_ROUTE_KEY)
+    return v && v.startsWith('/') && router.resolve(v).name !== undefined ? v : null
+  } catch {
+    return null
+  }
+}
+
 /** The section of the current route, or null (home, before the landing decision). */
 export function currentSection(): SectionId | null {
   return router.currentRoute.value.meta.section?.id ?? null

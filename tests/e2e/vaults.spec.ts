@@ -261,3 +261,19 @@ test('the activity log lists vault operations and filters by vault and action', 
   await page.getByTestId('log-filter-vault').locator('.n-base-clear').click({ force: true })
   await expect(page.getByTestId('log-row').filter({ hasText: 'ML Team storage' }).first()).toBeVisible()
 })
+
+test('the console reopens where it was: the same vault draft, with the cursor on the same line', async ({ page, env }) => {
+  await addConnection(env)
+  await env.open(page, '#/admin-vaults')
+  await addVault(page, 'Reopened')
+  await setVaultText(page, 'a: 1\nb: 2\nc: 3\nd: 4\ne: 5\n')
+  await page.getByTestId('vault-editor').locator('.view-line').nth(3).click()
+  await expect(page.getByTestId('vault-editor').locator('.active-line-number')).toHaveText('4')
+  await waitSaved(page)
+  const url = page.url()
+  // A restart: the console is opened again without an address.
+  await page.goto(url.replace(/#.*$/, ''))
+  await expect(page).toHaveURL(url)
+  await expect(page.getByTestId('vault-editor').locator('.active-line-number')).toHaveText('4')
+  await expect.poll(() => vaultText(page)).toContain('e: 5')
+})
