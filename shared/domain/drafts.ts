@@ -34,7 +34,10 @@ export interface Draft<K extends DraftKind = DraftKind> {
   content: DraftContent[K]
   /** The server's document when the draft started (or was rebased); null for a new object. */
   base: DraftContent[K] | null
-  /** Fingerprint of the base's fields that matter: the server changed when its fingerprint differs. */
+  /**
+   * The server's token for the base: the fingerprint of the fields that matter, plus the server's own
+   * version when it gives one (then any write on the server counts as a change). It changed when it differs.
+   */
   baseHash: string | null
   createdAt: number
   updatedAt: number
@@ -57,7 +60,7 @@ export interface PlanItem<K extends DraftKind = DraftKind> {
   mine: DraftContent[K] | null
   /** The server's current document; null when it does not exist (new, or deleted meanwhile). */
   server: DraftContent[K] | null
-  /** Fingerprint of `server`: apply refuses when the server no longer has it. */
+  /** The server's token for `server` (fingerprint, and version when given): apply refuses when it moved. */
   serverHash: string | null
   /** What the provisioner will do besides sending the draft (e.g. "YAML is converted to HOCON for the SDK"). */
   notes: string[]

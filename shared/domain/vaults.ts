@@ -37,6 +37,8 @@ export interface VaultInfo extends VaultDoc {
   lastUpdate: string | null
   /** False when the server cannot decrypt it: show, never edit. */
   editable: boolean
+  /** The server's version of the vault, when it gives one (the published API has none). */
+  version: string | null
 }
 
 /** The fields that matter for "did the server change since my draft's base" — never dates or ids. */

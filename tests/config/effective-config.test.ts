@@ -25,6 +25,7 @@ function vault(id: string, data: string, over: Partial<VaultInfo> = {}): VaultIn
     groupName: null,
     lastUpdate: null,
     editable: true,
+    version: null,
     ...over
   }
 }

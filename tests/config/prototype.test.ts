@@ -26,7 +26,7 @@ describe('prototype keys in configuration text', () => {
     expect(convertConfig('__proto__ { pe: 1 }', 'hocon', 'json').text).toContain('"__proto__"')
     const eff = effectiveConfig({
       base: null,
-      vaults: [{ id: 'v', description: 'v', scope: 'organization', group: null, groupName: null, user: null, type: 'config', format: 'hocon', enabled: true, data: '__proto__.pe: 1', lastUpdate: null, editable: true }]
+      vaults: [{ id: 'v', description: 'v', scope: 'organization', group: null, groupName: null, user: null, type: 'config', format: 'hocon', enabled: true, data: '__proto__.pe: 1', lastUpdate: null, editable: true, version: null }]
     })
     expect(Object.keys(eff.value)).toEqual(['__proto__'])
   })

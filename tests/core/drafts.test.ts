@@ -133,6 +133,22 @@ describe('drafts', () => {
     expect((await serverVaults()).find((v) => v.id === serverId)).toMatchObject({ enabled: false, data: 'sdk.aws.s3.key: "MINE"\n' })
   })
 
+  it('uses the server version when it gives one: a write that leaves the content as it was still counts', async () => {
+    await connect()
+    const created = await core.invoke('drafts.create', { name: 'Versioned', draft: { kind: 'vault', content: vault({ description: 'Versioned' }) } })
+    await core.invoke('drafts.apply', { ids: [created.id], expected: { [created.id]: null } })
+    const serverId = (await serverVaults()).find((v) => v.description === 'Versioned')!.id
+    const d = await core.invoke('drafts.open', { kind: 'vault', serverId })
+    expect(d.baseHash).toMatch(/@v\d+$/)
+    await core.invoke('drafts.save', { id: d.id, draft: { kind: 'vault', content: { ...(d.content as VaultDoc), data: 'mine: 1\n' } } })
+    // Someone writes the same content back: the fingerprint is the same, the server's version is not.
+    const same = (await serverVaults()).find((v) => v.id === serverId)!
+    await serverWrite({ id: serverId, data: same.data, description: 'Versioned (renamed)' })
+    await serverWrite({ id: serverId, description: 'Versioned' })
+    const plan = await core.invoke('drafts.plan', { ids: [d.id] })
+    expect(plan.items[0]).toMatchObject({ action: 'conflict' })
+  })
+
   it('a server that moves after the plan was reviewed is skipped', async () => {
     await connect()
     const created = await core.invoke('drafts.create', { name: 'Moving', draft: { kind: 'vault', content: vault({ description: 'Moving' }) } })

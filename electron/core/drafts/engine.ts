@@ -17,7 +17,7 @@ import {
 } from '../../../shared/api'
 import type { Db } from '../db'
 import type { SecretStore } from '../secrets'
-import type { Provisioner } from './provisioner'
+import type { Provisioner, ServerCopy } from './provisioner'
 import type { DraftRepo } from './repo'
 
 export interface EngineContext {
@@ -47,9 +47,10 @@ export class DraftEngine {
     if (existing) return existing as Draft<K>
     this.ctx.requireOnline('open an object from the server')
     const p = this.provisioner(kind)
-    const doc = (await p.fetchAll()).get(serverId)
-    if (!doc) throw new ApiError('not_found', `The server has no such object (${serverId}); it may have been deleted.`, { field: 'serverId' })
-    return this.ctx.drafts.create({ kind, connectionId, serverId, name: p.nameOf(doc), op: 'upsert', content: doc, base: doc, baseHash: p.fingerprint(doc) })
+    const copy = (await p.fetchAll()).get(serverId)
+    if (!copy) throw new ApiError('not_found', `The server has no such object (${serverId}); it may have been deleted.`, { field: 'serverId' })
+    const doc = copy.doc
+    return this.ctx.drafts.create({ kind, connectionId, serverId, name: p.nameOf(doc), op: 'upsert', content: doc, base: doc, baseHash: token(p, copy) })
   }
 
   /** A draft that deletes a server object (an existing draft of it becomes the deletion). */
@@ -72,10 +73,11 @@ export class DraftEngine {
     return { connectionId, createdAt: Date.now(), items }
   }
 
-  private planItem<K extends DraftKind>(p: Provisioner<K>, d: Draft, server: Map<string, DraftContent[K]>): PlanItem {
+  private planItem<K extends DraftKind>(p: Provisioner<K>, d: Draft, server: Map<string, ServerCopy<K>>): PlanItem {
     const mine = d.content as DraftContent[K]
-    const current = d.serverId ? (server.get(d.serverId) ?? null) : null
-    const serverHash = current ? p.fingerprint(current) : null
+    const copy = d.serverId ? (server.get(d.serverId) ?? null) : null
+    const current = copy?.doc ?? null
+    const serverHash = copy ? token(p, copy) : null
     const item = (action: PlanItem['action'], reason: string | null, notes: string[] = []): PlanItem => ({
       draftId: d.id,
       kind: d.kind,
@@ -98,14 +100,14 @@ export class DraftEngine {
     if (!d.serverId) {
       // A create whose answer was lost may already exist: the same document on the server counts as done.
       const mineHash = p.fingerprint(mine)
-      for (const [id, doc] of server) {
-        if (p.fingerprint(doc) === mineHash) return { ...item('unchanged', 'Already on the server'), serverId: id, server: doc, serverHash: mineHash }
+      for (const [id, c] of server) {
+        if (p.fingerprint(c.doc) === mineHash) return { ...item('unchanged', 'Already on the server'), serverId: id, server: c.doc, serverHash: token(p, c) }
       }
       return invalid ? item('invalid', invalid) : item('create', null, p.notes(mine))
     }
     if (!current) return item('conflict', 'Deleted on the server since your draft started')
     if (d.baseHash && serverHash !== d.baseHash) return item('conflict', 'Changed on the server since your draft started')
-    if (p.fingerprint(mine) === serverHash) return item('unchanged', null)
+    if (p.fingerprint(mine) === p.fingerprint(current)) return item('unchanged', null)
     return invalid ? item('invalid', invalid) : item('update', null, p.notes(mine))
   }
 
@@ -192,15 +194,16 @@ export class DraftEngine {
     const d = this.ctx.drafts.require(id)
     if (d.connectionId !== connectionId) throw new ApiError('invalid_input', `The draft “${d.name}” belongs to another connection.`)
     const p = this.provisioner(d.kind)
-    const server = d.serverId ? ((await p.fetchAll()).get(d.serverId) ?? null) : null
-    if (!server) {
+    const copy = d.serverId ? ((await p.fetchAll()).get(d.serverId) ?? null) : null
+    const server = copy?.doc ?? null
+    if (!copy || !server) {
       if (choice === 'rebase') throw new ApiError('conflict', 'The object was deleted on the server: there is nothing to rebase on. Overwrite to create it again, or discard the draft.')
       // Overwrite a deleted object: the draft creates it again.
       this.ctx.db.prepare(`UPDATE drafts SET server_id = NULL, base_ref = NULL, base_hash = NULL, op = 'upsert' WHERE id = ?`).run(id)
       return this.ctx.drafts.require(id)
     }
     const content = choice === 'rebase' && d.base && d.op === 'upsert' ? threeWay(d.base as object, d.content as object, server as object) : undefined
-    this.ctx.drafts.rebase(id, server, p.fingerprint(server as never), content)
+    this.ctx.drafts.rebase(id, server, token(p, copy), content)
     return this.ctx.drafts.require(id)
   }
 
@@ -241,6 +244,15 @@ export class DraftEngine {
       }
     })
   }
+}
+
+/**
+ * The server's token for an object: the fingerprint of the fields that matter (works against a server that
+ * has no version field), plus the server's version when it gives one (then every write on the server counts).
+ */
+function token<K extends DraftKind>(p: Provisioner<K>, c: ServerCopy<K>): string {
+  const fp = p.fingerprint(c.doc)
+  return c.version === null ? fp : `${fp}@v${c.version}`
 }
 
 /** Field by field: where I did not change a field since the base, the server's value wins; otherwise mine. */

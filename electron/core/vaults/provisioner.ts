@@ -21,6 +21,8 @@ export interface VaultData {
   user?: string | null
   last_update?: string | null
   editable?: boolean
+  /** Not in the published API; a server that gives it gets version-based conflict detection. */
+  version?: number | string | null
 }
 
 export function toVaultInfo(v: VaultData): VaultInfo {
@@ -37,7 +39,8 @@ export function toVaultInfo(v: VaultData): VaultInfo {
     enabled: v.enabled !== false,
     data: v.data ?? '',
     lastUpdate: v.last_update ?? null,
-    editable: v.editable !== false
+    editable: v.editable !== false,
+    version: v.version === undefined || v.version === null ? null : String(v.version)
   }
 }
 
@@ -102,7 +105,7 @@ export function vaultProvisioner(session: Session): Provisioner<'vault'> {
     topics: ['vaults'],
     async fetchAll(signal) {
       const list = await fetchVaults(session, { preview: false, signal })
-      return new Map(list.map((v) => [v.id, toVaultDoc(v)]))
+      return new Map(list.map((v) => [v.id, { doc: toVaultDoc(v), version: v.version }]))
     },
     fingerprint: vaultFingerprint,
     nameOf: (doc) => doc.description,
