@@ -163,22 +163,38 @@ describe('drafts', () => {
     expect((await core.invoke('drafts.list', { kind: 'vault' })).map((x) => x.id)).toEqual([d.id])
   })
 
-  it('failures mid-way lose no draft, and a retry completes them', async () => {
-    await connect()
-    const ids: string[] = []
-    for (const n of ['one', 'two', 'three']) ids.push((await core.invoke('drafts.create', { name: n, draft: { kind: 'vault', content: vault({ description: n }) } })).id)
-    const expected = Object.fromEntries(ids.map((id) => [id, null]))
-    server.setFaults({ errorRate: 1 })
-    const failed = await core.invoke('drafts.apply', { ids, expected }).catch((e: Error) => e)
-    server.setFaults({})
-    // Either the plan could not be fetched (nothing sent) or every send failed: no draft is lost either way.
-    if (!(failed instanceof Error)) expect(failed.applied).toBe(0)
-    expect((await core.invoke('drafts.list', { kind: 'vault' })).length).toBe(3)
-    const retry = await core.invoke('drafts.apply', { ids, expected })
-    expect(retry).toMatchObject({ applied: 3, failed: 0 })
-    expect((await serverVaults()).filter((v) => ['one', 'two', 'three'].includes(v.description)).length).toBe(3)
-    expect(await core.invoke('drafts.list', { kind: 'vault' })).toEqual([])
-  })
+  for (const [fault, faults] of [
+    ['errors', { errorRate: 1 }],
+    ['reset connections', { resetRate: 1 }],
+    ['a server that stops answering', { latencyMs: 60_000 }]
+  ] as const) {
+    it(`failures mid-way (${fault}) lose no draft, and a retry completes them`, async () => {
+      await connect()
+      const ids: string[] = []
+      for (const n of ['one', 'two', 'three']) ids.push((await core.invoke('drafts.create', { name: n, draft: { kind: 'vault', content: vault({ description: n }) } })).id)
+      const expected = Object.fromEntries(ids.map((id) => [id, null]))
+      // The fault starts once the first vault is applied: a failure in the middle of the change set.
+      const off = core.on('drafts.progress', (p) => {
+        if (p.done === 1) server.setFaults(faults)
+      })
+      const out = await core.invoke('drafts.apply', { ids, expected })
+      off()
+      server.setFaults({})
+      expect(out).toMatchObject({ applied: 1, failed: 2 })
+      expect(out.items.filter((i) => i.result === 'failed').every((i) => i.message.length > 0)).toBe(true)
+      expect((await core.invoke('drafts.list', { kind: 'vault' })).length).toBe(2)
+      const [run] = await core.invoke('history.list', {})
+      expect(run).toMatchObject({ applied: 1, failed: 2 })
+      await until(() => core.status().state, (s) => s === 'online', 15000)
+      // The retry reviews what is left, as the review dialog does.
+      const left = (await core.invoke('drafts.list', { kind: 'vault' })).map((d) => d.id)
+      const plan = await core.invoke('drafts.plan', { ids: left })
+      const retry = await core.invoke('drafts.apply', { ids: left, expected: Object.fromEntries(plan.items.map((i) => [i.draftId, i.serverHash])) })
+      expect(retry).toMatchObject({ applied: 2, failed: 0 })
+      expect((await serverVaults()).filter((v) => ['one', 'two', 'three'].includes(v.description)).length).toBe(3)
+      expect(await core.invoke('drafts.list', { kind: 'vault' })).toEqual([])
+    })
+  }
 
   it('an invalid vault cannot be enabled: it fails at the plan, with the position', async () => {
     await connect()
