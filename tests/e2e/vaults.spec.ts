@@ -74,6 +74,10 @@ test('a change made on the server meanwhile is shown as a conflict and nothing i
   await expect(page).toHaveURL(new RegExp(`#/admin-vaults/${target.id}$`))
   await call(env.server.url, '/users.add_or_update_vault', { body: { vault: { id: target.id, data: 'sdk.development.default_output_uri: "s3://theirs"\n' } }, basic: admin })
 
+  // The drafts list says so before the review.
+  await page.getByTestId('vault-back').click()
+  await expect(page.getByTestId('draft-row').filter({ hasText: 'Organization defaults' }).getByTestId('draft-conflict')).toBeVisible()
+  await page.getByTestId('draft-open').filter({ hasText: 'Organization defaults' }).click()
   await page.getByTestId('vault-review').click()
   const dialog = page.getByTestId('plan-dialog')
   await expect(dialog.getByTestId('plan-action')).toHaveText('conflict')
