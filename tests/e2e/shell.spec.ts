@@ -20,11 +20,12 @@ test('every screen and a connection have deep links that survive a reload', asyn
   await expect(page.getByTestId('section-config-check')).toBeVisible()
   await expect(page.getByTestId('nav-config-check')).toHaveAttribute('aria-current', 'page')
 
-  // A section that is not built yet still has its own address; an unknown one goes home.
+  // A section that is not built yet still has its own address; an unknown one goes back to the last screen.
   await env.open(page, '#/access-rules')
   await expect(page.getByTestId('section-access-rules')).toBeVisible()
   await env.open(page, '#/no-such-screen')
-  await expect(page.getByTestId('section-profile')).toBeVisible()
+  await expect(page.getByTestId('section-access-rules')).toBeVisible()
+  await expect(page).toHaveURL(/#\/access-rules$/)
 })
 
 test('shortcuts come from the command registry: listed, and they work', async ({ page, env }) => {
