@@ -80,12 +80,15 @@ export class DataLayer {
     }
   }
 
-  /** Store a fetched value; announces its topic only when the value differs from what was cached. */
-  store(connectionId: string, topic: Topic, key: string, value: unknown): number {
-    const before = cacheGet(this.db, connectionId, topic, key)
+  /**
+   * Store a fetched value; announces its topic only when the value differs from what was cached. A write
+   * passes `announce: false`: dispatch announces the topics the method declares, once.
+   */
+  store(connectionId: string, topic: Topic, key: string, value: unknown, opts: { announce?: boolean } = {}): number {
+    const before = opts.announce === false ? undefined : cacheGet(this.db, connectionId, topic, key)
     const same = before !== undefined && JSON.stringify(before.value) === JSON.stringify(value)
     const { fetchedAt } = cachePut(this.db, connectionId, topic, key, value)
-    if (!same) this.announce({ connectionId, topics: [topic] })
+    if (opts.announce !== false && !same) this.announce({ connectionId, topics: [topic] })
     return fetchedAt
   }
 }

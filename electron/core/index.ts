@@ -108,8 +108,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       if (!session.connection) throw new ApiError('no_connection', 'No active connection. Add or activate one under Connections.')
       if (session.state !== 'online') throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Your drafts are kept.`)
     },
-    progress: (p) => emit('drafts.progress', p),
-    announce: (topics) => announce({ connectionId: session.connection?.id ?? null, topics })
+    progress: (p) => emit('drafts.progress', p)
   })
   const ctx: CoreContext = { db, secrets, session, data, connections, drafts, engine, clientVersion, status, announce }
 

@@ -81,7 +81,7 @@ describe('core', () => {
     await core.handlers['profile.get']({ refresh: true })
     expect(changes).toEqual([])
 
-    const renamed = await core.handlers['profile.rename']({ name: 'Ada Admin' })
+    const renamed = await core.invoke('profile.rename', { name: 'Ada Admin' })
     expect(changes).toEqual([['profile']])
     expect(renamed.value.name).toBe('Ada Admin')
 

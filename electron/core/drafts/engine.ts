@@ -12,8 +12,7 @@ import {
   type DraftKind,
   type HistoryRun,
   type Plan,
-  type PlanItem,
-  type Topic
+  type PlanItem
 } from '../../../shared/api'
 import type { Db } from '../db'
 import type { SecretStore } from '../secrets'
@@ -29,7 +28,6 @@ export interface EngineContext {
   active(): { id: string; name: string; apiUrl: string; user: string } | null
   requireOnline(what: string): void
   progress(p: ApplyProgress): void
-  announce(topics: Topic[]): void
 }
 
 export class DraftEngine {
@@ -138,7 +136,6 @@ export class DraftEngine {
       `INSERT INTO provisioning_changes(run_id, seq, kind, server_id, name, action, result, message, before_ref, after_ref) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
     )
     const results: ApplyItemResult[] = []
-    const touched = new Set<Topic>(['drafts', 'history'])
     let seq = 0
     for (const it of plan.items) {
       const p = this.provisioner(it.kind)
@@ -157,7 +154,6 @@ export class DraftEngine {
           else if (it.action === 'update') await p.update(it.serverId!, it.mine as never)
           else if (it.action === 'delete') await p.remove(it.serverId!)
           r = { ...base, serverId, result: 'applied', message: it.notes.length ? it.notes.join(' ') : 'Applied' }
-          for (const t of p.topics) touched.add(t)
         } catch (e) {
           const err = e instanceof Error ? e : new Error(String(e))
           r = { ...base, result: 'failed', message: err.message }
@@ -183,7 +179,6 @@ export class DraftEngine {
       this.ctx.progress({ runId, done: results.length, total: plan.items.length, item: r })
     }
     db.prepare(`UPDATE provisioning_runs SET finished_at = ? WHERE id = ?`).run(Date.now(), runId)
-    this.ctx.announce([...touched])
     const count = (k: ApplyItemResult['result']) => results.filter((x) => x.result === k).length
     return { runId, items: results, applied: count('applied'), failed: count('failed'), skipped: count('skipped') }
   }

@@ -1,6 +1,6 @@
 // The only kind-specific part of drafts → plan → apply: how one kind of object is read from and written to
 // the server. Everything else (storage, plan, conflicts, apply, progress, history) is the engine's.
-import type { DraftContent, DraftKind, Topic } from '../../../shared/api'
+import type { DraftContent, DraftKind } from '../../../shared/api'
 
 /** A server object as the server has it now, with the server's version when it gives one. */
 export interface ServerCopy<K extends DraftKind> {
@@ -10,8 +10,6 @@ export interface ServerCopy<K extends DraftKind> {
 
 export interface Provisioner<K extends DraftKind = DraftKind> {
   kind: K
-  /** Topics whose data an apply of this kind changes (the screens that show them reload). */
-  topics: readonly Topic[]
   /** The server's current documents, live (never from the cache): every object the caller may provision. */
   fetchAll(signal?: AbortSignal): Promise<Map<string, ServerCopy<K>>>
   /** The fields that matter, as a fingerprint: equal fingerprints mean nothing to send. */

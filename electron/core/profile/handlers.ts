@@ -45,7 +45,7 @@ export function profileHandlers(ctx: CoreContext): HandlersOf<typeof profileMeth
       const current = await read(false)
       await session.call('users.update', { user: current.value.id, name })
       const value = await fetchProfile()
-      return { value, source: 'server', fetchedAt: data.store(conn.id, 'profile', 'current', value) }
+      return { value, source: 'server', fetchedAt: data.store(conn.id, 'profile', 'current', value, { announce: false }) }
     }
   }
 }

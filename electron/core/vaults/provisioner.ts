@@ -102,7 +102,6 @@ export function vaultProvisioner(session: Session): Provisioner<'vault'> {
   }
   return {
     kind: 'vault',
-    topics: ['vaults'],
     async fetchAll(signal) {
       const list = await fetchVaults(session, { preview: false, signal })
       return new Map(list.map((v) => [v.id, { doc: toVaultDoc(v), version: v.version }]))

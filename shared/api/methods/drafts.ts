@@ -53,7 +53,10 @@ export const draftsMethods = {
   'drafts.discard': method<{ discarded: number }>()(z.object({ ids }).strict(), { topics: ['drafts'] }),
   /** Compare drafts with the server's current state: create / update / delete / unchanged / conflict. */
   'drafts.plan': method<Plan>()(z.object({ ids: ids.optional(), kind: draftKind.optional() }).strict()),
-  /** Send the drafts. `expected` is each draft's server fingerprint from the plan: a moved server is skipped. */
+  /**
+   * Send the drafts. `expected` is each draft's server fingerprint from the plan: a moved server is skipped.
+   * Its topics name what an apply of any kind changes (add a kind's topic here with its provisioner).
+   */
   'drafts.apply': method<ApplyOutcome>()(
     z.object({ ids: ids.min(1, 'Choose at least one draft'), expected: z.record(z.string(), z.string().nullable()) }).strict(),
     { mutates: true, topics: ['drafts', 'vaults', 'history'] }
