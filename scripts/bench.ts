@@ -65,6 +65,7 @@ const BENCHES: Bench[] = [
 
   // The vault editor in Chromium: keystroke → markers on a 5,000-line vault, and autosave to SQLite.
   async () => (await import('./bench-vault.ts')).benchVaultEditor(),
+  async () => (await import('./bench-resources-provision.ts')).benchResourceProvision(),
 
   // Conversion throughput: the same file HOCON -> JSON, -> YAML, and JSON -> HOCON.
   async () => {
@@ -82,7 +83,10 @@ const BENCHES: Bench[] = [
       out.push({ name: `config.convert.${from}-to-${to}.throughput`, value: round(mbPerS, 2), unit: 'MB/s', goal: '>=1 MB/s' })
     }
     return out
-  }
+  },
+
+  // The resource graph editor in Chromium: first render and drag frames with 300 pools, 1,000 profiles, 3,000 links.
+  async () => (await import('./bench-resources-graph.ts')).benchResourcesGraph()
 ]
 
 async function main(): Promise<void> {

@@ -20,6 +20,8 @@ import { DraftEngine } from './drafts/engine'
 import { DraftRepo } from './drafts/repo'
 import { vaultsHandlers } from './vaults/handlers'
 import { vaultProvisioner } from './vaults/provisioner'
+import { cachedConfig, resourcesHandlers } from './resources/handlers'
+import { resourceLocal, resourcesProvisioner } from './resources/provisioner'
 import { createKeyFileStore, type SecretStore } from './secrets'
 import { Session } from './session'
 
@@ -95,11 +97,12 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const data = new DataLayer(db, session, announce, { readDeadlineMs: opts.readDeadlineMs })
   const status = () => buildStatus({ db, secrets, session, clientVersion })
   const drafts = new DraftRepo(db, secrets)
+  const resources = resourceLocal(db)
   const engine = new DraftEngine({
     db,
     secrets,
     drafts,
-    provisioners: { vault: vaultProvisioner(session) },
+    provisioners: { vault: vaultProvisioner(session), resources: resourcesProvisioner(session, resources, () => cachedConfig(db, session)) },
     active: () => {
       const c = session.connection
       return c ? { id: c.id, name: c.name, apiUrl: c.apiUrl, user: session.identity?.userName ?? c.accessKey } : null
@@ -118,7 +121,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...configHandlers(),
     ...profileHandlers(ctx),
     ...draftsHandlers(ctx),
-    ...vaultsHandlers(ctx)
+    ...vaultsHandlers(ctx),
+    ...resourcesHandlers(ctx, resources)
   }
   const dispatch = createDispatch({
     handlers,

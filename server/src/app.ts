@@ -10,10 +10,17 @@ import { checkRequestData, compareVersions, mergeParams, parseBody, parsePath, p
 
 export interface FaultOptions { latencyMs?: number; errorRate?: number; resetRate?: number }
 
+/** A one-shot fault aimed at one endpoint (RunningServer.failNext). */
+export type TargetedFaultKind = 'error' | 'reset' | 'hang'
+/** before: instead of running the handler; after: once the handler has run (and committed), instead of the answer. */
+export type TargetedFaultPhase = 'before' | 'after'
+
 export interface AppOptions {
   ctx: ServerContext
   endpoints: Endpoint[]
   faults: () => FaultOptions
+  /** Takes (disarms) the targeted fault armed for this endpoint and phase, if any. */
+  takeFault?: (endpoint: string, phase: TargetedFaultPhase) => TargetedFaultKind | undefined
   tokenSecret: string
   log?: (line: string) => void
 }
@@ -143,6 +150,21 @@ export function createApp(opts: AppOptions) {
       })
     }
 
+    /**
+     * A targeted fault armed for this endpoint and phase: 'error' throws (500/0 envelope), 'reset' destroys the
+     * socket, 'hang' never answers (until the client gives up or the server closes, which destroys the socket).
+     * Returns true when the request is over (no answer is to be sent).
+     */
+    const injectFault = async (name: string, phase: TargetedFaultPhase): Promise<boolean> => {
+      const kind = opts.takeFault?.(name, phase)
+      if (!kind) return false
+      if (kind === 'error') throw errors.general(`injected fault (${phase} the handler)`)
+      status = 0
+      if (kind === 'reset') req.socket.destroy()
+      else await new Promise<void>((resolve) => (req.socket.destroyed ? resolve() : req.socket.once('close', () => resolve())))
+      return true
+    }
+
     try {
       const faults = opts.faults()
       if (faults.latencyMs && faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs))
@@ -200,7 +222,9 @@ export function createApp(opts: AppOptions) {
         data: parsed.data, identity: auth?.identity, auth: auth?.auth, server: opts.ctx, headers: req.headers,
         ip: clientIp(req.headers, req.socket.remoteAddress), setCookie: (c) => cookies.push(c)
       }
+      if (await injectFault(ep.name, 'before')) return
       const result = await ep.handler(ctx)
+      if (await injectFault(ep.name, 'after')) return
       respond(200, 0, 'OK', result ?? {})
     } catch (e) {
       if (e instanceof ServerError) respond(e.code, e.subcode, e.message, {}, e.errorData)

@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   }
   const out: string[] = [`ClearML reference server listening on ${server.url}`]
   if (!values.data) out.push('(no --data given: using a temporary data dir, deleted on exit)')
-  if (featureSet === 'enterprise') out.push('feature set: enterprise (configuration vaults, vault operations log and user groups enabled)')
+  if (featureSet === 'enterprise') out.push('feature set: enterprise (configuration vaults, vault operations log, user groups, resource configuration and policies enabled)')
   if (seed === 'demo' && server.seed) {
     const { admin, member, outsider } = server.seed
     out.push('', `Demo admin "${admin.name}":`, `  access key: ${admin.accessKey}`, `  secret key: ${admin.secretKey}`, '',

@@ -4,20 +4,22 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
-import { type FaultOptions, clientErrorResponse, createApp } from './app'
+import { type FaultOptions, type TargetedFaultKind, type TargetedFaultPhase, clientErrorResponse, createApp } from './app'
 import { identityOf } from './auth'
 import { API_VERSION, ENTERPRISE_FEATURES, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerContext } from './endpoint'
 import { signJwt } from './jwt'
+import { ResourceStore, type ResourceTaskRow } from './resources-store'
 import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
 import { Store } from './store'
 import { authEndpoints } from './services/auth'
 import { groupEndpoints } from './services/groups'
 import { miscEndpoints } from './services/misc'
+import { resourceEndpoints } from './services/resources'
 import { userEndpoints } from './services/users'
 import { vaultEndpoints } from './services/vaults'
 
-export type { FaultOptions } from './app'
-export type { SeedInfo, SeedUser } from './seed'
+export type { FaultOptions, TargetedFaultKind, TargetedFaultPhase } from './app'
+export type { SeedInfo, SeedResources, SeedUser } from './seed'
 export { API_VERSION, ENTERPRISE_FEATURES, SERVER_VERSION } from './endpoint'
 export { USERS_GROUP_ID } from './store'
 export { PREVIEW_MASK } from './preview'
@@ -42,6 +44,14 @@ export interface RunningServer {
   port: number
   seed?: SeedInfo
   setFaults(f: FaultOptions): void
+  /**
+   * Test hook: a one-shot fault for the next call of `endpointName` that reaches `when`. 'before': the handler does not
+   * run and the call fails; 'after': the handler runs (and commits), then the call fails. 'error' answers 500/0
+   * `General error (injected fault …)`, 'reset' destroys the socket, 'hang' never answers (the client must give up;
+   * close() still works). One fault per endpoint (arming again replaces it); calls that stop earlier (auth,
+   * validation, or a handler error for 'after') leave it armed. Throws for an unknown endpoint, kind or phase.
+   */
+  failNext(endpointName: string, kind: TargetedFaultKind, when: TargetedFaultPhase): void
   close(): Promise<void>
   issueToken(userId: string, ttlSec: number): string
   /**
@@ -49,6 +59,22 @@ export interface RunningServer {
    * its data, format, type and target can no longer change), or clears the mark. Throws for an unknown id.
    */
   setVaultEditable(vaultId: string, editable: boolean): void
+  /**
+   * Test hook: puts a task on a policy queue (resources.*): `queued` by default, or `in_progress` in `pool` (its cost
+   * then counts in the pool's usage and the policy's usage). Defaults: cost 1, type "training", a generated name,
+   * no user or project. Returns the task id. Throws for an unknown queue or bad values.
+   */
+  addResourceTask(task: ResourceTaskInput): string
+  /** Test hook: a task of the policy queues (also a dequeued one: status `created`, queue null), or undefined. */
+  resourceTask(taskId: string): ResourceTaskInfo | undefined
+}
+
+export interface ResourceTaskInput {
+  queue: string; status?: 'queued' | 'in_progress'; pool?: string; cost?: number; user?: string; name?: string; type?: string
+  project?: { id: string; name: string }
+}
+export type ResourceTaskInfo = Pick<ResourceTaskRow, 'id' | 'name' | 'status' | 'type' | 'started' | 'cost' | 'queue' | 'pool'> & {
+  user: string | null; project: string | null
 }
 
 const DEFAULT_TTL_SEC = 30 * 24 * 3600
@@ -67,7 +93,10 @@ function checkFaults(f: FaultOptions): FaultOptions {
 
 /** Every endpoint the server registers for a feature set (the endpoint registry; tests enumerate it). */
 export function endpointRegistry(featureSet: 'basic' | 'enterprise'): Endpoint[] {
-  return [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...(featureSet === 'enterprise' ? [...vaultEndpoints, ...groupEndpoints] : [])]
+  return [
+    ...miscEndpoints, ...authEndpoints, ...userEndpoints,
+    ...(featureSet === 'enterprise' ? [...resourceEndpoints, ...vaultEndpoints, ...groupEndpoints] : [])
+  ]
 }
 
 /**
@@ -110,7 +139,14 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
 
   const endpoints = endpointRegistry(featureSet)
-  const handle = createApp({ ctx, endpoints, faults: () => faults, tokenSecret, log })
+  const armed = new Map<string, { kind: TargetedFaultKind; when: TargetedFaultPhase }>()
+  const takeFault = (name: string, phase: TargetedFaultPhase): TargetedFaultKind | undefined => {
+    const f = armed.get(name)
+    if (!f || f.when !== phase) return undefined
+    armed.delete(name)
+    return f.kind
+  }
+  const handle = createApp({ ctx, endpoints, faults: () => faults, takeFault, tokenSecret, log })
 
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => void handle(req, res))
@@ -146,6 +182,12 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     setFaults(f) {
       faults = checkFaults(f)
     },
+    failNext(endpointName, kind, when) {
+      if (!endpoints.some((e) => e.name === endpointName)) throw new Error(`unknown endpoint ${endpointName} (feature set ${featureSet})`)
+      if (!['error', 'reset', 'hang'].includes(kind)) throw new RangeError(`failNext kind must be error, reset or hang, got ${kind}`)
+      if (!['before', 'after'].includes(when)) throw new RangeError(`failNext when must be before or after, got ${when}`)
+      armed.set(endpointName, { kind, when })
+    },
     issueToken(userId, ttlSec) {
       const identity = identityOf(store, userId)
       if (!identity) throw new Error(`unknown user ${userId}`)
@@ -153,6 +195,28 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     },
     setVaultEditable(vaultId, editable) {
       if (!store.setVaultEditable(vaultId, editable)) throw new Error(`unknown vault ${vaultId}`)
+    },
+    addResourceTask(task) {
+      const rs = new ResourceStore(store)
+      const queue = rs.findQueue(task.queue)
+      if (!queue) throw new Error(`unknown policy queue ${task.queue}`)
+      const status = task.status ?? 'queued'
+      if (status !== 'queued' && status !== 'in_progress') throw new RangeError(`status must be queued or in_progress, got ${status}`)
+      const cost = task.cost ?? 1
+      if (!(Number.isFinite(cost) && cost > 0)) throw new RangeError(`cost must be > 0, got ${cost}`)
+      if (task.user !== undefined && store.user(task.user)?.company !== queue.company) throw new Error(`unknown user ${task.user}`)
+      const id = randomUUID().replaceAll('-', '')
+      rs.insertTask({
+        id, company: queue.company, name: task.name ?? `task ${id.slice(0, 8)}`, status, type: task.type ?? 'training',
+        started: status === 'in_progress' ? store.nowIso() : null, cost, project_id: task.project?.id ?? null,
+        project_name: task.project?.name ?? null, user_id: task.user ?? null, queue: queue.id, pool: status === 'in_progress' ? task.pool ?? null : null
+      })
+      return id
+    },
+    resourceTask(taskId) {
+      const t = new ResourceStore(store).findTask(taskId)
+      if (!t) return undefined
+      return { id: t.id, name: t.name, status: t.status, type: t.type, started: t.started, cost: t.cost, queue: t.queue, pool: t.pool, user: t.user_id, project: t.project_id }
     },
     close() {
       closing ??= new Promise<void>((resolve) => {

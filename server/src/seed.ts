@@ -1,4 +1,5 @@
 import { API_VERSION } from './endpoint'
+import { type ConfigDoc, type LinkDoc, ResourceStore } from './resources-store'
 import { recordVaultOperation } from './services/vaults'
 import { type Store, USERS_GROUP_ID, type VaultRow, newId } from './store'
 
@@ -18,6 +19,24 @@ export interface SeedInfo {
   groups: { users: string; admins: string; queueAdmins: string; mlTeam: string }
   /** The seeded vaults: one organization vault and one group vault for ML Team (both HOCON, enabled). */
   vaults: { organization: string; mlTeam: string }
+  /** The resource configuration and policies (enterprise resources.*): the Example Workflow of the settings page. */
+  resources: SeedResources
+}
+
+/** Ids of the demo resource configuration (see README "Demo seed"). */
+export interface SeedResources {
+  /** Bare Metal Low END GPUs, H100 Half a Superpod (16 resources, 8 in use each), AWS Autoscaler (32, all in use). */
+  pools: { bareMetal: string; h100: string; aws: string }
+  /** 0.5xGPU, 2xGPU, 4xGPU, 8xGPU (allotments 0.5, 2, 4, 8). */
+  profiles: { halfGpu: string; gpu2: string; gpu4: string; gpu8: string }
+  /** 4xGPU's two links: "4 GPU Low End" (Bare Metal, first) and "4 GPU H100". */
+  links: { gpu4LowEnd: string; gpu4H100: string }
+  /** Dev Team (group ML Team) and Research Team (group Users): reservation 8, limit 16, usage 0. */
+  policies: { dev: string; research: string }
+  /** Their connections (queues) to 4xGPU, Dev first in 4xGPU's policy priority. */
+  queues: { dev: string; research: string }
+  /** Four queued 4-resource tasks each: Dev Team's by Alice, Research Team's by Bob. */
+  tasks: { dev: string[]; research: string[] }
 }
 
 const SEED_KEY = 'seed_info'
@@ -80,6 +99,73 @@ function seedGroupsAndVaults(store: Store, companyId: string, admin: { id: strin
 }
 
 /**
+ * The settings page's Example Workflow (spec/settings-page.md "Resource Configuration"). Pools (execution priority
+ * in brackets): Bare Metal Low END GPUs 16/8 in use [4xGPU, 8xGPU], H100 Half a Superpod 16/8 [2xGPU, 4xGPU, 8xGPU,
+ * 0.5xGPU], AWS Autoscaler 32/32 [0.5xGPU, 2xGPU]; the in-use figures are baseline (non-policy) usage. Profiles with
+ * their pool precedence: 0.5xGPU [H100, AWS], 2xGPU [H100, AWS], 4xGPU [Bare Metal "4 GPU Low End", H100
+ * "4 GPU H100"], 8xGPU [H100, Bare Metal]. Policies Dev Team (ML Team) and Research Team (Users), both 8/16 and
+ * connected to 4xGPU (Dev first), each with four queued 4-resource tasks.
+ */
+function seedResources(store: Store, companyId: string, adminId: string, mlTeam: string, alice: string, bob: string): SeedResources {
+  const rs = new ResourceStore(store)
+  const stamp = { updated: store.nowIso(), updated_by: adminId }
+  const ids = { bareMetal: newId(), h100: newId(), aws: newId(), halfGpu: newId(), gpu2: newId(), gpu4: newId(), gpu8: newId() }
+  const link = (name: string, pool: string): LinkDoc => ({ id: newId(), name, pool, queue_name: newId() })
+  const l = {
+    halfH100: link('0.5 GPU H100', ids.h100), halfAws: link('0.5 GPU AWS', ids.aws),
+    gpu2H100: link('2 GPU H100', ids.h100), gpu2Aws: link('2 GPU AWS', ids.aws),
+    gpu4LowEnd: link('4 GPU Low End', ids.bareMetal), gpu4H100: link('4 GPU H100', ids.h100),
+    gpu8H100: link('8 GPU H100', ids.h100), gpu8LowEnd: link('8 GPU Low End', ids.bareMetal)
+  }
+  const doc: ConfigDoc = {
+    pools: [
+      { id: ids.bareMetal, name: 'Bare Metal Low END GPUs', description: 'On-premises servers with older GPUs', resources: 16, baseline: 8,
+        links: [l.gpu4LowEnd.id, l.gpu8LowEnd.id], ...stamp },
+      { id: ids.h100, name: 'H100 Half a Superpod', description: 'Half of an H100 SuperPOD', resources: 16, baseline: 8,
+        links: [l.gpu2H100.id, l.gpu4H100.id, l.gpu8H100.id, l.halfH100.id], ...stamp },
+      { id: ids.aws, name: 'AWS Autoscaler', description: 'GPU instances managed by the AWS autoscaler', resources: 32, baseline: 32,
+        links: [l.halfAws.id, l.gpu2Aws.id], ...stamp }
+    ],
+    profiles: [
+      { id: ids.halfGpu, name: '0.5xGPU', description: 'Half a GPU', profile_cost: 0.5, cost_field: null, pool_links: [l.halfH100, l.halfAws], ...stamp },
+      { id: ids.gpu2, name: '2xGPU', description: 'Two GPUs', profile_cost: 2, cost_field: null, pool_links: [l.gpu2H100, l.gpu2Aws], ...stamp },
+      { id: ids.gpu4, name: '4xGPU', description: 'Four GPUs', profile_cost: 4, cost_field: null, pool_links: [l.gpu4LowEnd, l.gpu4H100], ...stamp },
+      { id: ids.gpu8, name: '8xGPU', description: 'Eight GPUs', profile_cost: 8, cost_field: null, pool_links: [l.gpu8H100, l.gpu8LowEnd], ...stamp }
+    ]
+  }
+  rs.setPublished(companyId, doc)
+  rs.setPolicyManager(companyId, true)
+
+  const created = store.nowIso()
+  const team = (name: string, desc: string, group: string, user: string, queueName: string, rank: number, project: string) => {
+    const policy = newId()
+    rs.insertPolicy({ id: policy, company: companyId, name, description: desc, reservation: 8, limit: 16, user_group: group, created })
+    const queue = newId()
+    rs.insertQueue({ id: queue, company: companyId, name: queueName, display_name: `${name} 4xGPU`, policy, profile: ids.gpu4, rank, created })
+    const projectId = newId()
+    const tasks = [1, 2, 3, 4].map((i) => {
+      const id = newId()
+      rs.insertTask({
+        id, company: companyId, name: `${queueName} training ${i}`, status: 'queued', type: 'training', started: null, cost: 4,
+        project_id: projectId, project_name: project, user_id: user, queue, pool: null
+      })
+      return id
+    })
+    return { policy, queue, tasks }
+  }
+  const dev = team('Dev Team', 'Development team', mlTeam, alice, 'dev_team_4xgpu', 0, 'Dev Experiments')
+  const research = team('Research Team', 'Research team', USERS_GROUP_ID, bob, 'research_team_4xgpu', 1, 'Research Experiments')
+  return {
+    pools: { bareMetal: ids.bareMetal, h100: ids.h100, aws: ids.aws },
+    profiles: { halfGpu: ids.halfGpu, gpu2: ids.gpu2, gpu4: ids.gpu4, gpu8: ids.gpu8 },
+    links: { gpu4LowEnd: l.gpu4LowEnd.id, gpu4H100: l.gpu4H100.id },
+    policies: { dev: dev.policy, research: research.policy },
+    queues: { dev: dev.queue, research: research.queue },
+    tasks: { dev: dev.tasks, research: research.tasks }
+  }
+}
+
+/**
  * Seeds the demo company only into an empty database. The demo secrets are kept in the meta table
  * (plain text, demo only) so the seed info can be reprinted after a restart. A data dir seeded before groups and
  * vaults were part of the demo gets them once (ML Team, the two vaults), keeping its users and keys.
@@ -106,9 +192,10 @@ export function seedDemo(store: Store): void {
     }
     const [admin, alice, bob] = users
     const strip = ({ id, name, accessKey, secretKey }: SeedUser): SeedUser => ({ id, name, accessKey, secretKey })
+    const groupsAndVaults = seedGroupsAndVaults(store, company.id, admin, alice.id)
     const info: SeedInfo = {
       companyId: company.id, companyName: company.name, admin: strip(admin), users, member: strip(alice), outsider: strip(bob),
-      ...seedGroupsAndVaults(store, company.id, admin, alice.id)
+      ...groupsAndVaults, resources: seedResources(store, company.id, admin.id, groupsAndVaults.groups.mlTeam, alice.id, bob.id)
     }
     store.setMeta(SEED_KEY, JSON.stringify(info))
   })
@@ -119,15 +206,24 @@ function upgradeDemoSeed(store: Store): void {
   const raw = store.getMeta(SEED_KEY)
   if (!raw) return
   const info = JSON.parse(raw) as Partial<SeedInfo> & Pick<SeedInfo, 'companyId' | 'admin' | 'users'>
-  if (info.groups && info.vaults && info.member && info.outsider) return
+  if (info.groups && info.vaults && info.member && info.outsider && info.resources) return
   const [, alice, bob] = info.users
   if (!alice || !bob || !store.user(alice.id) || !store.user(bob.id) || !store.company(info.companyId)) return
   store.tx(() => {
     const strip = ({ id, name, accessKey, secretKey }: SeedUser): SeedUser => ({ id, name, accessKey, secretKey })
-    const upgraded: SeedInfo = {
-      ...info, member: strip(alice), outsider: strip(bob),
-      ...seedGroupsAndVaults(store, info.companyId, { id: info.admin.id, name: store.user(info.admin.id)?.name ?? info.admin.name }, alice.id)
-    } as SeedInfo
+    let upgraded = info
+    if (!(info.groups && info.vaults && info.member && info.outsider)) {
+      upgraded = {
+        ...upgraded, member: strip(alice), outsider: strip(bob),
+        ...seedGroupsAndVaults(store, info.companyId, { id: info.admin.id, name: store.user(info.admin.id)?.name ?? info.admin.name }, alice.id)
+      }
+    }
+    // resources: only into a company that has none yet (never over an admin's own configuration)
+    const rs = new ResourceStore(store)
+    if (!upgraded.resources && upgraded.groups && !rs.hasState(info.companyId) && !rs.policies(info.companyId).length &&
+        store.userGroup(info.companyId, upgraded.groups.mlTeam)) {
+      upgraded = { ...upgraded, resources: seedResources(store, info.companyId, info.admin.id, upgraded.groups.mlTeam, alice.id, bob.id) }
+    }
     store.setMeta(SEED_KEY, JSON.stringify(upgraded))
   })
 }

@@ -52,7 +52,25 @@ const MIGRATIONS: string[] = [
    INSERT INTO user_groups (company, id, name, description, kind, created)
      SELECT id, lower(hex(randomblob(16))), 'Admins', NULL, 'admins', created FROM companies;
    INSERT INTO user_groups (company, id, name, description, kind, created)
-     SELECT id, lower(hex(randomblob(16))), 'Queue admins', NULL, 'queue_admins', created FROM companies;`
+     SELECT id, lower(hex(randomblob(16))), 'Queue admins', NULL, 'queue_admins', created FROM companies;`,
+  // v3: resource configuration (published + editing documents, see resources.ts), policies, their queues, and the
+  // tasks on those queues (resources-store.ts)
+  `CREATE TABLE resource_state (
+     company TEXT PRIMARY KEY REFERENCES companies(id), published TEXT NOT NULL, editing TEXT,
+     policy_manager INTEGER NOT NULL DEFAULT 1);
+   CREATE TABLE resource_policies (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL, description TEXT,
+     reservation REAL NOT NULL, "limit" REAL NOT NULL, user_group TEXT NOT NULL, created TEXT NOT NULL);
+   CREATE INDEX resource_policies_company ON resource_policies(company);
+   CREATE TABLE resource_queues (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL, display_name TEXT,
+     policy TEXT NOT NULL REFERENCES resource_policies(id), profile TEXT NOT NULL, rank INTEGER NOT NULL, created TEXT NOT NULL);
+   CREATE INDEX resource_queues_company ON resource_queues(company, profile, rank);
+   CREATE TABLE resource_tasks (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL, status TEXT NOT NULL,
+     type TEXT NOT NULL, started TEXT, cost REAL NOT NULL, project_id TEXT, project_name TEXT, user_id TEXT,
+     queue TEXT, pool TEXT);
+   CREATE INDEX resource_tasks_queue ON resource_tasks(company, queue);`
 ]
 
 export const DB_FILE = 'clearml-reference.sqlite'

@@ -8,6 +8,7 @@ import { configMethods } from './methods/config'
 import { connectionsMethods } from './methods/connections'
 import { draftsMethods } from './methods/drafts'
 import { profileMethods } from './methods/profile'
+import { resourcesMethods } from './methods/resources'
 import { vaultsMethods } from './methods/vaults'
 
 export const methods = {
@@ -16,7 +17,8 @@ export const methods = {
   ...configMethods,
   ...profileMethods,
   ...draftsMethods,
-  ...vaultsMethods
+  ...vaultsMethods,
+  ...resourcesMethods
 } satisfies Record<string, MethodDef<z.ZodType, unknown>>
 
 export type Methods = typeof methods

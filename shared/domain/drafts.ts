@@ -2,11 +2,17 @@
 // the resource configuration next, configuration as code later). Only the small provisioner per kind in
 // the core knows how a kind talks to the server. Pure types and the plan's vocabulary, shared by all layers.
 import type { ConfigFormat } from '../config/types'
+import type { ResourceDoc } from './resources'
 import type { VaultDoc } from './vaults'
 
-/** What a draft edits. `scratch` is the Config check text (no server object). */
-export type DraftKind = 'vault' | 'scratch'
-export const DRAFT_KINDS: readonly DraftKind[] = ['vault', 'scratch']
+/**
+ * What a draft edits. `scratch` is the Config check text (no server object); `resources` is a server's whole
+ * resource configuration (one object, server id `configuration`).
+ */
+export type DraftKind = 'vault' | 'resources' | 'scratch'
+export const DRAFT_KINDS: readonly DraftKind[] = ['vault', 'resources', 'scratch']
+/** The server id of the one resource configuration object. */
+export const RESOURCE_CONFIGURATION_ID = 'configuration'
 
 export interface ScratchDoc {
   text: string
@@ -16,6 +22,7 @@ export interface ScratchDoc {
 
 export interface DraftContent {
   vault: VaultDoc
+  resources: ResourceDoc
   scratch: ScratchDoc
 }
 
@@ -64,6 +71,11 @@ export interface PlanItem<K extends DraftKind = DraftKind> {
   serverHash: string | null
   /** What the provisioner will do besides sending the draft (e.g. "YAML is converted to HOCON for the SDK"). */
   notes: string[]
+  /**
+   * The server's own dry run of this change (asked for with `preview`): what else it would do, in words
+   * (e.g. "queue dev-4gpu is deleted and its 4 pending jobs return to draft"). Null when not asked.
+   */
+  consequences: string[] | null
 }
 
 export interface Plan {

@@ -43,12 +43,22 @@ export class DraftEngine {
   async open<K extends DraftKind>(connectionId: string, kind: K, serverId: string): Promise<Draft<K>> {
     const existing = this.ctx.drafts.forObject(connectionId, kind, serverId)
     if (existing) return existing as Draft<K>
-    this.ctx.requireOnline('open an object from the server')
     const p = this.provisioner(kind)
-    const copy = (await p.fetchAll()).get(serverId)
+    let copy: ServerCopy<K> | null | undefined
+    try {
+      this.ctx.requireOnline('open an object from the server')
+      copy = (await p.fetchAll()).get(serverId)
+    } catch (e) {
+      // Offline, a kind that keeps a cached copy still opens: the draft's base is the copy last read.
+      copy = p.offline?.(serverId)
+      if (!copy) throw e
+    }
     if (!copy) throw new ApiError('not_found', `The server has no such object (${serverId}); it may have been deleted.`, { field: 'serverId' })
     const doc = copy.doc
-    return this.ctx.drafts.create({ kind, connectionId, serverId, name: p.nameOf(doc), op: 'upsert', content: doc, base: doc, baseHash: token(p, copy) })
+    // Edits saved on the server (not yet applied) are where the editor left off.
+    const content = copy.pending ?? doc
+    if (copy.pending) p.acknowledge?.(copy)
+    return this.ctx.drafts.create({ kind, connectionId, serverId, name: p.nameOf(doc), op: 'upsert', content, base: doc, baseHash: token(p, copy) })
   }
 
   /** A draft that deletes a server object (an existing draft of it becomes the deletion). */
@@ -58,7 +68,7 @@ export class DraftEngine {
     return this.ctx.drafts.require(d.id) as Draft<K>
   }
 
-  async plan(connectionId: string, drafts: Draft[]): Promise<Plan> {
+  async plan(connectionId: string, drafts: Draft[], opts: { preview?: boolean } = {}): Promise<Plan> {
     this.ctx.requireOnline('compare drafts with the server')
     const byKind = new Map<DraftKind, Draft[]>()
     for (const d of drafts) if (d.kind !== 'scratch') byKind.set(d.kind, [...(byKind.get(d.kind) ?? []), d])
@@ -66,7 +76,17 @@ export class DraftEngine {
     for (const [kind, list] of byKind) {
       const p = this.provisioner(kind)
       const server = await p.fetchAll()
-      for (const d of list) items.push(this.planItem(p, d, server))
+      for (const d of list) {
+        const it = this.planItem(p, d, server)
+        if (opts.preview && p.preview && (it.action === 'create' || it.action === 'update')) {
+          try {
+            it.consequences = await p.preview(it.mine as never)
+          } catch (e) {
+            it.consequences = [`The server’s dry run failed: ${e instanceof Error ? e.message : String(e)}`]
+          }
+        }
+        items.push(it)
+      }
     }
     return { connectionId, createdAt: Date.now(), items }
   }
@@ -87,7 +107,8 @@ export class DraftEngine {
       mine: d.op === 'delete' ? null : mine,
       server: current,
       serverHash,
-      notes
+      notes,
+      consequences: null
     })
     if (d.op === 'delete') {
       if (!current) return item('gone', 'Already deleted on the server')
@@ -105,6 +126,8 @@ export class DraftEngine {
     }
     if (!current) return item('conflict', 'Deleted on the server since your draft started')
     if (d.baseHash && serverHash !== d.baseHash) return item('conflict', 'Changed on the server since your draft started')
+    const blocked = copy && p.blocked?.(mine, copy)
+    if (blocked && copy?.pending) return { ...item('conflict', blocked), server: copy.pending }
     if (p.fingerprint(mine) === p.fingerprint(current)) return item('unchanged', null)
     return invalid ? item('invalid', invalid) : item('update', null, p.notes(mine))
   }
@@ -150,10 +173,11 @@ export class DraftEngine {
       } else {
         try {
           let serverId = it.serverId
+          let said: void | string = undefined
           if (it.action === 'create') serverId = await p.create(it.mine as never)
-          else if (it.action === 'update') await p.update(it.serverId!, it.mine as never)
+          else if (it.action === 'update') said = await p.update(it.serverId!, it.mine as never)
           else if (it.action === 'delete') await p.remove(it.serverId!)
-          r = { ...base, serverId, result: 'applied', message: it.notes.length ? it.notes.join(' ') : 'Applied' }
+          r = { ...base, serverId, result: 'applied', message: said || (it.notes.length ? it.notes.join(' ') : 'Applied') }
         } catch (e) {
           const err = e instanceof Error ? e : new Error(String(e))
           r = { ...base, result: 'failed', message: err.message }
@@ -191,13 +215,15 @@ export class DraftEngine {
     const p = this.provisioner(d.kind)
     const copy = d.serverId ? ((await p.fetchAll()).get(d.serverId) ?? null) : null
     const server = copy?.doc ?? null
+    if (copy) p.acknowledge?.(copy)
     if (!copy || !server) {
       if (choice === 'rebase') throw new ApiError('conflict', 'The object was deleted on the server: there is nothing to rebase on. Overwrite to create it again, or discard the draft.')
       // Overwrite a deleted object: the draft creates it again.
       this.ctx.db.prepare(`UPDATE drafts SET server_id = NULL, base_ref = NULL, base_hash = NULL, op = 'upsert' WHERE id = ?`).run(id)
       return this.ctx.drafts.require(id)
     }
-    const content = choice === 'rebase' && d.base && d.op === 'upsert' ? threeWay(d.base as object, d.content as object, server as object) : undefined
+    const merge = p.merge ?? ((b: object, m: object, s: object) => threeWay(b, m, s))
+    const content = choice === 'rebase' && d.base && d.op === 'upsert' ? merge(d.base as never, d.content as never, server as never) : undefined
     this.ctx.drafts.rebase(id, server, token(p, copy), content)
     return this.ctx.drafts.require(id)
   }

@@ -41,10 +41,10 @@ export function draftsHandlers(ctx: CoreContext): HandlersOf<typeof draftsMethod
       for (const id of ids) mineOnly(drafts.require(id))
       return { discarded: drafts.discard(ids) }
     },
-    'drafts.plan': async ({ ids, kind }) => {
+    'drafts.plan': async ({ ids, kind, preview }) => {
       const connectionId = activeId()
       const chosen = ids ? ids.map((id) => mineOnly(drafts.require(id))) : drafts.list(connectionId, kind).map((s) => drafts.require(s.id))
-      return engine.plan(connectionId, chosen)
+      return engine.plan(connectionId, chosen, { preview })
     },
     'drafts.apply': async ({ ids, expected }) => engine.apply(activeId(), ids, expected),
     'drafts.resolve': async ({ id, choice }) => engine.resolve(activeId(), id, choice),

@@ -6,6 +6,11 @@ import type { DraftContent, DraftKind } from '../../../shared/api'
 export interface ServerCopy<K extends DraftKind> {
   doc: DraftContent[K]
   version: string | null
+  /**
+   * Edits saved on the server but not yet applied, for kinds whose server keeps them (the resource
+   * configuration's editor): a new draft starts from them, and someone else's block provisioning.
+   */
+  pending?: DraftContent[K]
 }
 
 export interface Provisioner<K extends DraftKind = DraftKind> {
@@ -21,6 +26,17 @@ export interface Provisioner<K extends DraftKind = DraftKind> {
   /** What sending it involves besides the document itself (e.g. a format conversion). */
   notes(doc: DraftContent[K]): string[]
   create(doc: DraftContent[K]): Promise<string>
-  update(serverId: string, doc: DraftContent[K]): Promise<void>
+  /** Sends the document; may return what happened in words when it is worth saying (e.g. a lost answer checked). */
+  update(serverId: string, doc: DraftContent[K]): Promise<void | string>
   remove(serverId: string): Promise<void>
+  /** Why the draft must not be sent now although its base is current (e.g. someone else's saved edits), or null. */
+  blocked?(mine: DraftContent[K], copy: ServerCopy<K>): string | null
+  /** The user has seen the server's copy (resolved a conflict): what blocked sending no longer does. */
+  acknowledge?(copy: ServerCopy<K>): void
+  /** The server's own dry run of sending `doc`, in words (asked for by the review before provisioning). */
+  preview?(doc: DraftContent[K], signal?: AbortSignal): Promise<string[]>
+  /** Rebase: my changes since `base` over the server's version (default: field by field at the top level). */
+  merge?(base: DraftContent[K], mine: DraftContent[K], server: DraftContent[K]): DraftContent[K]
+  /** The object as last read from the server (the cache), so a draft can be started offline; null when unknown. */
+  offline?(serverId: string): ServerCopy<K> | null
 }
