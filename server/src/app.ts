@@ -23,7 +23,15 @@ export interface AppOptions {
   takeFault?: (endpoint: string, phase: TargetedFaultPhase) => TargetedFaultKind | undefined
   tokenSecret: string
   log?: (line: string) => void
+  /**
+   * The web app's runtime configuration, served as plain JSON (no envelope) at `GET /configuration.json` — the file
+   * the ClearML web app loads from its origin. Not an API endpoint: no service.action, no authentication.
+   */
+  runtimeConfig?: Record<string, unknown>
 }
+
+/** The web app's runtime configuration file (see AppOptions.runtimeConfig). */
+export const RUNTIME_CONFIG_PATH = '/configuration.json'
 
 interface Meta { name: string; requested: string; actual: string | null }
 
@@ -187,6 +195,19 @@ export function createApp(opts: AppOptions) {
       }
 
       const target = splitTarget(req.url ?? '/')
+      if (opts.runtimeConfig && target.pathname === RUNTIME_CONFIG_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+        req.resume() // a body, if any, is ignored
+        const body = JSON.stringify(opts.runtimeConfig)
+        status = 200
+        if (!res.destroyed) {
+          res.writeHead(200, {
+            server: 'clearml', ...corsHeaders(req), 'cache-control': 'no-store',
+            'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body))
+          })
+          res.end(req.method === 'HEAD' ? undefined : body)
+        }
+        return
+      }
       const path = parsePath(target.pathname)
       meta.name = path.name
       meta.requested = path.version ?? API_VERSION

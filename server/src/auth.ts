@@ -26,11 +26,22 @@ export function clientIp(headers: IncomingHttpHeaders, remoteIp: string | undefi
   return (Array.isArray(fwd) ? fwd[0] : fwd)?.split(',')[0].trim() ?? remoteIp ?? null
 }
 
-export function identityOf(store: Store, userId: string, role?: string): Identity | undefined {
-  const user = store.user(userId)
+/**
+ * The identity of a user in a company: their own company by default, or a company (workspace) they joined, where
+ * their role is the membership's. Undefined for an unknown user or a company they are not in.
+ */
+export function identityOf(store: Store, userId: string, role?: string, companyId?: string): Identity | undefined {
+  const stored = store.user(userId)
+  if (!stored) return undefined
+  const user = store.userInCompany(userId, companyId ?? stored.company)
   if (!user) return undefined
   const company = store.company(user.company)
   return { user: user.id, company: user.company, role: role ?? user.role, user_name: user.name, company_name: company?.name ?? '' }
+}
+
+/** True when the key has an expiry at or before `nowMs`. */
+export function isExpired(expire: string | null, nowMs: number): boolean {
+  return expire !== null && Date.parse(expire) <= nowMs
 }
 
 /**
@@ -58,7 +69,9 @@ export function authenticate(
     const secretKey = decoded.slice(colon + 1)
     const cred = store.credential(accessKey)
     if (!cred || cred.secret_key !== secretKey) throw errors.invalidCredentials('failed to locate provided credentials')
-    const identity = identityOf(store, cred.user_id)
+    // an expired key is refused like an unknown one (same code), with its own reason
+    if (isExpired(cred.expire, store.clock())) throw errors.invalidCredentials('credentials expired')
+    const identity = identityOf(store, cred.user_id, undefined, cred.company)
     if (!identity) throw errors.invalidCredentials('failed to locate provided credentials')
     const from = clearmlHeader(headers, 'worker') ?? clientIp(headers, remoteIp)
     store.touchCredential(accessKey, from)
@@ -72,8 +85,11 @@ export function authenticate(
     if (sessionId && store.isSessionRevoked(sessionId)) throw errors.invalidToken('Token revoked')
     const claimed = payload.identity as Partial<Identity> | undefined
     if (!claimed || typeof claimed.user !== 'string') throw errors.invalidToken('Invalid token payload')
-    const identity = identityOf(store, claimed.user, typeof claimed.role === 'string' ? claimed.role : undefined)
-    if (!identity || identity.company !== claimed.company) throw errors.invalidToken('Invalid user')
+    // the token's company must still be the user's own or one they are a member of (leaving a workspace ends its sessions)
+    const identity = typeof claimed.company === 'string'
+      ? identityOf(store, claimed.user, typeof claimed.role === 'string' ? claimed.role : undefined, claimed.company)
+      : undefined
+    if (!identity) throw errors.invalidToken('Invalid user')
     return { identity, auth: { kind: 'bearer', sessionId, exp: typeof payload.exp === 'number' ? payload.exp : null } }
   }
 

@@ -4,10 +4,14 @@ import { type StartOptions, startServer } from './index'
 /**
  * npm run server -- --port N --data DIR [--seed demo|none] [--feature-set basic|enterprise]
  *                   [--latency MS] [--error-rate P] [--reset-rate P] [--host H] [--token-ttl SEC] [--quiet]
+ *                   [--credentials-max-expiration SEC] [--credentials-default-expiration SEC] [--max-credentials N]
+ *                   [--router-token-max-expiration SEC] [--block-user-script]
  */
 
 const USAGE = `Usage: npm run server -- [--port N] [--data DIR] [--seed demo|none] [--feature-set basic|enterprise]
-                         [--latency MS] [--error-rate P] [--reset-rate P] [--host H] [--token-ttl SEC] [--quiet]`
+                         [--latency MS] [--error-rate P] [--reset-rate P] [--host H] [--token-ttl SEC] [--quiet]
+                         [--credentials-max-expiration SEC] [--credentials-default-expiration SEC] [--max-credentials N]
+                         [--router-token-max-expiration SEC] [--block-user-script]`
 
 function fail(msg: string): never {
   process.stderr.write(`${msg}\n${USAGE}\n`)
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
       options: {
         port: { type: 'string' }, host: { type: 'string' }, data: { type: 'string' }, seed: { type: 'string' },
         'feature-set': { type: 'string' }, latency: { type: 'string' }, 'error-rate': { type: 'string' },
-        'reset-rate': { type: 'string' }, 'token-ttl': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }
+        'reset-rate': { type: 'string' }, 'token-ttl': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        'credentials-max-expiration': { type: 'string' }, 'credentials-default-expiration': { type: 'string' },
+        'max-credentials': { type: 'string' }, 'router-token-max-expiration': { type: 'string' }, 'block-user-script': { type: 'boolean' }
       },
       strict: true
     }))
@@ -65,7 +71,12 @@ async function main(): Promise<void> {
     featureSet,
     tokenTtlSec: num('token-ttl', values['token-ttl']),
     faults: { latencyMs: num('latency', values.latency), errorRate: num('error-rate', values['error-rate']), resetRate: num('reset-rate', values['reset-rate']) },
-    quiet: values.quiet
+    quiet: values.quiet,
+    credentialsMaxExpirationSec: num('credentials-max-expiration', values['credentials-max-expiration']),
+    credentialsDefaultExpirationSec: num('credentials-default-expiration', values['credentials-default-expiration']),
+    maxCredentials: num('max-credentials', values['max-credentials']),
+    routerTokenMaxExpirationSec: num('router-token-max-expiration', values['router-token-max-expiration']),
+    blockUserScript: values['block-user-script']
   }
   let server
   try {
@@ -75,7 +86,10 @@ async function main(): Promise<void> {
   }
   const out: string[] = [`ClearML reference server listening on ${server.url}`]
   if (!values.data) out.push('(no --data given: using a temporary data dir, deleted on exit)')
-  if (featureSet === 'enterprise') out.push('feature set: enterprise (configuration vaults, vault operations log, user groups, resource configuration and policies enabled)')
+  if (featureSet === 'enterprise') {
+    out.push('feature set: enterprise (configuration vaults, vault operations log, user groups, resource configuration and policies, ' +
+      'credential expiry, workspaces, router tokens and personal storage credentials enabled)')
+  }
   if (seed === 'demo' && server.seed) {
     const { admin, member, outsider } = server.seed
     out.push('', `Demo admin "${admin.name}":`, `  access key: ${admin.accessKey}`, `  secret key: ${admin.secretKey}`, '',
@@ -84,6 +98,8 @@ async function main(): Promise<void> {
       for (const [what, u] of [['member of "ML Team"', member], ['in no custom group', outsider]] as const) {
         out.push(`Demo user "${u.name}" (${what}): access key ${u.accessKey}, secret key ${u.secretKey}`)
       }
+      const lab = server.seed.workspaces?.researchLab
+      if (lab) out.push(`Workspace "${lab.companyName}": the demo admin's key there: access key ${lab.adminKey.accessKey}, secret key ${lab.adminKey.secretKey}`)
       out.push('')
     }
   }

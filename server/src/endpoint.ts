@@ -25,10 +25,29 @@ export type AuthInfo =
   | { kind: 'basic'; accessKey: string }
   | { kind: 'bearer'; sessionId: string | null; exp: number | null }
 
+/**
+ * Credential and token limits (enterprise feature set; clearml-enterprise-api.md §1.9). null = no cap / no default.
+ * Set from StartOptions in index.ts.
+ */
+export interface CredentialPolicy {
+  /** The longest expiration_sec a non-admin may ask for on auth.create_credentials; null = no cap. */
+  maxExpirationSec: number | null
+  /** What a non-admin's key gets when expiration_sec is absent; null = never expires (only without a cap). */
+  defaultExpirationSec: number | null
+  /** Keys one user may hold in one workspace. */
+  maxCredentials: number
+  /** The longest expiration_sec of an App Gateway router token (also its default). */
+  routerTokenMaxExpirationSec: number
+}
+
+/** The longest expiration_sec anyone (admins included) may ask for: 100 years keeps every expiry a valid date. */
+export const MAX_EXPIRATION_SEC = 100 * 365 * 24 * 3600
+
 export interface ServerContext {
   store: Store
   featureSet: 'basic' | 'enterprise'
   tokenTtlSec: number
+  credentialPolicy: CredentialPolicy
   /** users.get_current_user {get_supported_features: true} (enterprise only). */
   supportedFeatures: readonly string[]
   /** Signs a session token for the identity; ttlSec may be negative (tests). */

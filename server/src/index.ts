@@ -6,21 +6,27 @@ import { join } from 'node:path'
 import { randomUUID } from 'node:crypto'
 import { type FaultOptions, type TargetedFaultKind, type TargetedFaultPhase, clientErrorResponse, createApp } from './app'
 import { identityOf } from './auth'
-import { API_VERSION, ENTERPRISE_FEATURES, type Endpoint, type Identity, SERVER_BUILD, SERVER_VERSION, type ServerContext } from './endpoint'
+import {
+  API_VERSION, type CredentialPolicy, ENTERPRISE_FEATURES, type Endpoint, type Identity, MAX_EXPIRATION_SEC, SERVER_BUILD, SERVER_VERSION,
+  type ServerContext
+} from './endpoint'
 import { signJwt } from './jwt'
 import { ResourceStore, type ResourceTaskRow } from './resources-store'
 import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
 import { Store } from './store'
-import { authEndpoints } from './services/auth'
+import { authEndpoints, enterpriseAuthEndpoints } from './services/auth'
 import { groupEndpoints } from './services/groups'
-import { miscEndpoints } from './services/misc'
+import { basicStatsEndpoints, enterpriseStatsEndpoints, miscEndpoints } from './services/misc'
 import { resourceEndpoints } from './services/resources'
+import { basicStorageEndpoints, enterpriseStorageEndpoints } from './services/storage'
 import { userEndpoints } from './services/users'
 import { vaultEndpoints } from './services/vaults'
+import { workspaceEndpoints } from './services/workspaces'
 
 export type { FaultOptions, TargetedFaultKind, TargetedFaultPhase } from './app'
-export type { SeedInfo, SeedResources, SeedUser } from './seed'
-export { API_VERSION, ENTERPRISE_FEATURES, SERVER_VERSION } from './endpoint'
+export type { SeedInfo, SeedResources, SeedUser, SeedWorkspace } from './seed'
+export { API_VERSION, ENTERPRISE_FEATURES, MAX_EXPIRATION_SEC, SERVER_VERSION } from './endpoint'
+export { RUNTIME_CONFIG_PATH } from './app'
 export { USERS_GROUP_ID } from './store'
 export { PREVIEW_MASK } from './preview'
 
@@ -37,6 +43,25 @@ export interface StartOptions {
   now?: () => number
   /** users.get_current_user's supported_features on the enterprise feature set. Default ENTERPRISE_FEATURES. */
   supportedFeatures?: readonly string[]
+  /**
+   * Enterprise: the longest `expiration_sec` a non-admin may give auth.create_credentials (seconds). 0 or null = no cap.
+   * Default 7776000 (90 days). With a cap, non-admins cannot create keys that never expire.
+   */
+  credentialsMaxExpirationSec?: number | null
+  /**
+   * Enterprise: the expiry of a non-admin's new key when `expiration_sec` is absent (seconds). 0 or null = never
+   * expires, only allowed without a cap. Default: the cap. Admins' keys never expire unless they ask.
+   */
+  credentialsDefaultExpirationSec?: number | null
+  /** Enterprise: how many keys one user may hold in one workspace (auth.get_credentials max_credentials). Default 10. */
+  maxCredentials?: number
+  /** Enterprise: the longest (and default) expiry of an App Gateway router token (seconds). Default 31536000 (1 year). */
+  routerTokenMaxExpirationSec?: number
+  /**
+   * The web app runtime configuration's `blockUserScript` (GET /configuration.json): the "Block running user's
+   * scripts" preference is enforced by the administrator. Default false.
+   */
+  blockUserScript?: boolean
 }
 
 export interface RunningServer {
@@ -78,6 +103,29 @@ export type ResourceTaskInfo = Pick<ResourceTaskRow, 'id' | 'name' | 'status' | 
 }
 
 const DEFAULT_TTL_SEC = 30 * 24 * 3600
+const DAY_SEC = 24 * 3600
+
+/** The credential policy from the start options; throws RangeError for inconsistent values. */
+function credentialPolicy(opts: StartOptions): CredentialPolicy {
+  const seconds = (name: string, v: number | null | undefined, dflt: number | null): number | null => {
+    if (v === undefined) return dflt
+    if (v === null || v === 0) return null
+    if (!(Number.isSafeInteger(v) && v > 0 && v <= MAX_EXPIRATION_SEC)) throw new RangeError(`${name} must be 0, null or a whole number of seconds in 1..${MAX_EXPIRATION_SEC}, got ${v}`)
+    return v
+  }
+  const maxExpirationSec = seconds('credentialsMaxExpirationSec', opts.credentialsMaxExpirationSec, 90 * DAY_SEC)
+  const defaultExpirationSec = seconds('credentialsDefaultExpirationSec', opts.credentialsDefaultExpirationSec, maxExpirationSec)
+  if (maxExpirationSec !== null && (defaultExpirationSec === null || defaultExpirationSec > maxExpirationSec)) {
+    throw new RangeError(`credentialsDefaultExpirationSec must be set and at most credentialsMaxExpirationSec (${maxExpirationSec}) while there is a cap, got ${defaultExpirationSec}`)
+  }
+  const maxCredentials = opts.maxCredentials ?? 10
+  if (!(Number.isSafeInteger(maxCredentials) && maxCredentials >= 1)) throw new RangeError(`maxCredentials must be a whole number >= 1, got ${maxCredentials}`)
+  const routerTokenMaxExpirationSec = opts.routerTokenMaxExpirationSec ?? 365 * DAY_SEC
+  if (!(Number.isSafeInteger(routerTokenMaxExpirationSec) && routerTokenMaxExpirationSec > 0 && routerTokenMaxExpirationSec <= MAX_EXPIRATION_SEC)) {
+    throw new RangeError(`routerTokenMaxExpirationSec must be a whole number of seconds in 1..${MAX_EXPIRATION_SEC}, got ${routerTokenMaxExpirationSec}`)
+  }
+  return { maxExpirationSec, defaultExpirationSec, maxCredentials, routerTokenMaxExpirationSec }
+}
 
 function checkFaults(f: FaultOptions): FaultOptions {
   for (const k of ['errorRate', 'resetRate'] as const) {
@@ -91,12 +139,20 @@ function checkFaults(f: FaultOptions): FaultOptions {
   return own
 }
 
-/** Every endpoint the server registers for a feature set (the endpoint registry; tests enumerate it). */
+/**
+ * Every endpoint the server registers for a feature set (the endpoint registry; tests enumerate it). The enterprise
+ * set adds its own endpoints and replaces the open-source variants of the same name (credentials, storage settings,
+ * report_stats_option) with the published Enterprise shapes.
+ */
 export function endpointRegistry(featureSet: 'basic' | 'enterprise'): Endpoint[] {
-  return [
-    ...miscEndpoints, ...authEndpoints, ...userEndpoints,
-    ...(featureSet === 'enterprise' ? [...resourceEndpoints, ...vaultEndpoints, ...groupEndpoints] : [])
+  const basic = [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...basicStatsEndpoints, ...basicStorageEndpoints]
+  if (featureSet !== 'enterprise') return basic
+  const enterprise = [
+    ...resourceEndpoints, ...vaultEndpoints, ...groupEndpoints, ...enterpriseAuthEndpoints, ...workspaceEndpoints,
+    ...enterpriseStorageEndpoints, ...enterpriseStatsEndpoints
   ]
+  const replaced = new Set(enterprise.map((e) => e.name))
+  return [...basic.filter((e) => !replaced.has(e.name)), ...enterprise]
 }
 
 /**
@@ -107,6 +163,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tokenTtlSec = opts.tokenTtlSec ?? DEFAULT_TTL_SEC
   if (!(tokenTtlSec > 360)) throw new RangeError(`tokenTtlSec must be > 360 (clients re-login when fewer remain), got ${tokenTtlSec}`)
   let faults = checkFaults(opts.faults ?? {})
+  const policy = credentialPolicy(opts)
   const featureSet = opts.featureSet ?? 'basic'
   const host = opts.host ?? '127.0.0.1'
   const tempDir = opts.dataDir ? undefined : mkdtempSync(join(tmpdir(), 'clearml-ref-'))
@@ -128,7 +185,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   const tokenSecret = store.tokenSecret()
 
   const ctx: ServerContext = {
-    store, featureSet, tokenTtlSec, supportedFeatures: [...(opts.supportedFeatures ?? ENTERPRISE_FEATURES)],
+    store, featureSet, tokenTtlSec, credentialPolicy: policy, supportedFeatures: [...(opts.supportedFeatures ?? ENTERPRISE_FEATURES)],
     issueToken(identity: Identity, ttlSec: number) {
       const iat = Math.floor(store.clock() / 1000)
       return signJwt({
@@ -146,7 +203,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     armed.delete(name)
     return f.kind
   }
-  const handle = createApp({ ctx, endpoints, faults: () => faults, takeFault, tokenSecret, log })
+  const runtimeConfig = { blockUserScript: opts.blockUserScript === true, enterpriseServer: featureSet === 'enterprise' }
+  const handle = createApp({ ctx, endpoints, faults: () => faults, takeFault, tokenSecret, log, runtimeConfig })
 
   const sockets = new Set<Socket>()
   const server = createServer((req, res) => void handle(req, res))
@@ -204,7 +262,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       if (status !== 'queued' && status !== 'in_progress') throw new RangeError(`status must be queued or in_progress, got ${status}`)
       const cost = task.cost ?? 1
       if (!(Number.isFinite(cost) && cost > 0)) throw new RangeError(`cost must be > 0, got ${cost}`)
-      if (task.user !== undefined && store.user(task.user)?.company !== queue.company) throw new Error(`unknown user ${task.user}`)
+      if (task.user !== undefined && !store.userInCompany(task.user, queue.company)) throw new Error(`unknown user ${task.user}`)
       const id = randomUUID().replaceAll('-', '')
       rs.insertTask({
         id, company: queue.company, name: task.name ?? `task ${id.slice(0, 8)}`, status, type: task.type ?? 'training',

@@ -1,6 +1,8 @@
+import { AccountStore } from './account-store'
 import { API_VERSION } from './endpoint'
 import { type ConfigDoc, type LinkDoc, ResourceStore } from './resources-store'
 import { recordVaultOperation } from './services/vaults'
+import { joinCompany } from './services/workspaces'
 import { type Store, USERS_GROUP_ID, type VaultRow, newId } from './store'
 
 export interface SeedUser { id: string; name: string; accessKey: string; secretKey: string }
@@ -21,6 +23,23 @@ export interface SeedInfo {
   vaults: { organization: string; mlTeam: string }
   /** The resource configuration and policies (enterprise resources.*): the Example Workflow of the settings page. */
   resources: SeedResources
+  /** Other workspaces (companies) the demo admin is a member of (enterprise workspaces, auth.get_credentials). */
+  workspaces: { researchLab: SeedWorkspace }
+  /** Emails invited to Demo Company (login.add_whitelist_entries) that have not joined: pending in login.get_settings. */
+  pendingInvites: string[]
+}
+
+/**
+ * "Research Lab": a second company, owned by its own admin, which the demo admin joined (role `user` there) through an
+ * accepted email invite; the demo admin holds one key for it (label "research").
+ */
+export interface SeedWorkspace {
+  companyId: string
+  companyName: string
+  /** Riley Chen, the company's own admin (one key, label "demo"). */
+  owner: SeedUser
+  /** The demo admin's key for this workspace. */
+  adminKey: { accessKey: string; secretKey: string }
 }
 
 /** Ids of the demo resource configuration (see README "Demo seed"). */
@@ -165,6 +184,41 @@ function seedResources(store: Store, companyId: string, adminId: string, mlTeam:
   }
 }
 
+const RESEARCH_OWNER = { name: 'Riley Chen', given: 'Riley', family: 'Chen', email: 'riley@research.example' }
+const PENDING_INVITES = ['carol@demo.example']
+
+/** Research Lab with its owner, the demo admin as a member with a key there, and Demo Company's pending invite. */
+function seedWorkspaces(store: Store, demoCompany: string, admin: { id: string }): Pick<SeedInfo, 'workspaces' | 'pendingInvites'> {
+  const accounts = new AccountStore(store)
+  const created = store.nowIso()
+  const lab = { id: newId(), name: 'Research Lab', created }
+  store.insertCompany(lab)
+  const ownerId = newId()
+  store.insertUser({
+    id: ownerId, company: lab.id, name: RESEARCH_OWNER.name, given_name: RESEARCH_OWNER.given, family_name: RESEARCH_OWNER.family,
+    avatar: null, role: 'admin', email: RESEARCH_OWNER.email, created, created_in_version: API_VERSION
+  })
+  const ownerKey = store.createCredentials(ownerId, 'demo')
+  const adminEmail = store.user(admin.id)?.email
+  if (adminEmail) {
+    accounts.putWhitelistEntry({ company: lab.id, email: adminEmail.trim().toLowerCase(), role: 'user', added: created, added_by: ownerId, accepted: null, user_id: null })
+  }
+  joinCompany(store, admin.id, lab.id, 'user')
+  const adminKey = store.createCredentials(admin.id, 'research', undefined, { company: lab.id })
+  for (const email of PENDING_INVITES) {
+    accounts.putWhitelistEntry({ company: demoCompany, email, role: 'user', added: created, added_by: admin.id, accepted: null, user_id: null })
+  }
+  return {
+    workspaces: {
+      researchLab: {
+        companyId: lab.id, companyName: lab.name, owner: { id: ownerId, name: RESEARCH_OWNER.name, accessKey: ownerKey.access_key, secretKey: ownerKey.secret_key },
+        adminKey: { accessKey: adminKey.access_key, secretKey: adminKey.secret_key }
+      }
+    },
+    pendingInvites: [...PENDING_INVITES]
+  }
+}
+
 /**
  * Seeds the demo company only into an empty database. The demo secrets are kept in the meta table
  * (plain text, demo only) so the seed info can be reprinted after a restart. A data dir seeded before groups and
@@ -195,7 +249,8 @@ export function seedDemo(store: Store): void {
     const groupsAndVaults = seedGroupsAndVaults(store, company.id, admin, alice.id)
     const info: SeedInfo = {
       companyId: company.id, companyName: company.name, admin: strip(admin), users, member: strip(alice), outsider: strip(bob),
-      ...groupsAndVaults, resources: seedResources(store, company.id, admin.id, groupsAndVaults.groups.mlTeam, alice.id, bob.id)
+      ...groupsAndVaults, resources: seedResources(store, company.id, admin.id, groupsAndVaults.groups.mlTeam, alice.id, bob.id),
+      ...seedWorkspaces(store, company.id, admin)
     }
     store.setMeta(SEED_KEY, JSON.stringify(info))
   })
@@ -206,7 +261,7 @@ function upgradeDemoSeed(store: Store): void {
   const raw = store.getMeta(SEED_KEY)
   if (!raw) return
   const info = JSON.parse(raw) as Partial<SeedInfo> & Pick<SeedInfo, 'companyId' | 'admin' | 'users'>
-  if (info.groups && info.vaults && info.member && info.outsider && info.resources) return
+  if (info.groups && info.vaults && info.member && info.outsider && info.resources && info.workspaces && info.pendingInvites) return
   const [, alice, bob] = info.users
   if (!alice || !bob || !store.user(alice.id) || !store.user(bob.id) || !store.company(info.companyId)) return
   store.tx(() => {
@@ -223,6 +278,10 @@ function upgradeDemoSeed(store: Store): void {
     if (!upgraded.resources && upgraded.groups && !rs.hasState(info.companyId) && !rs.policies(info.companyId).length &&
         store.userGroup(info.companyId, upgraded.groups.mlTeam)) {
       upgraded = { ...upgraded, resources: seedResources(store, info.companyId, info.admin.id, upgraded.groups.mlTeam, alice.id, bob.id) }
+    }
+    // workspaces: only when the admin has joined no other company yet
+    if (!(upgraded.workspaces && upgraded.pendingInvites) && store.user(info.admin.id) && !store.membershipsOf(info.admin.id).length) {
+      upgraded = { ...upgraded, ...seedWorkspaces(store, info.companyId, info.admin) }
     }
     store.setMeta(SEED_KEY, JSON.stringify(upgraded))
   })
@@ -241,6 +300,15 @@ export function loadSeedInfo(store: Store): SeedInfo | undefined {
     admin: renamed(info.admin),
     users: info.users.map(renamed),
     ...(info.member && { member: renamed(info.member) }),
-    ...(info.outsider && { outsider: renamed(info.outsider) })
+    ...(info.outsider && { outsider: renamed(info.outsider) }),
+    ...(info.workspaces && {
+      workspaces: {
+        researchLab: {
+          ...info.workspaces.researchLab,
+          companyName: store.company(info.workspaces.researchLab.companyId)?.name ?? info.workspaces.researchLab.companyName,
+          owner: renamed(info.workspaces.researchLab.owner)
+        }
+      }
+    })
   }
 }

@@ -70,7 +70,33 @@ const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL, status TEXT NOT NULL,
      type TEXT NOT NULL, started TEXT, cost REAL NOT NULL, project_id TEXT, project_name TEXT, user_id TEXT,
      queue TEXT, pool TEXT);
-   CREATE INDEX resource_tasks_queue ON resource_tasks(company, queue);`
+   CREATE INDEX resource_tasks_queue ON resource_tasks(company, queue);`,
+  // v4: User Settings. Credentials belong to a workspace (company) and may expire; users can be members of other
+  // companies (workspaces) than their own; invites (login whitelist, invite links); storage credentials (company and personal);
+  // App Gateway router tokens (hash only); small per-company settings (account-store.ts)
+  `ALTER TABLE credentials ADD COLUMN company TEXT;
+   ALTER TABLE credentials ADD COLUMN expire TEXT;
+   UPDATE credentials SET company = (SELECT company FROM users WHERE users.id = credentials.user_id);
+   CREATE TABLE company_members (
+     company TEXT NOT NULL REFERENCES companies(id), user_id TEXT NOT NULL REFERENCES users(id), role TEXT NOT NULL,
+     joined TEXT NOT NULL, PRIMARY KEY (company, user_id));
+   CREATE INDEX company_members_user ON company_members(user_id);
+   CREATE TABLE whitelist_entries (
+     company TEXT NOT NULL REFERENCES companies(id), email TEXT NOT NULL, role TEXT NOT NULL, added TEXT NOT NULL,
+     added_by TEXT, accepted TEXT, user_id TEXT, PRIMARY KEY (company, email));
+   CREATE TABLE storage_settings (
+     company TEXT NOT NULL REFERENCES companies(id), user_id TEXT NOT NULL, doc TEXT NOT NULL, last_update TEXT NOT NULL,
+     PRIMARY KEY (company, user_id));
+   CREATE TABLE router_tokens (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), user_id TEXT NOT NULL, label TEXT NOT NULL,
+     type TEXT NOT NULL, token_hash TEXT NOT NULL UNIQUE, key TEXT NOT NULL, created TEXT NOT NULL, created_by TEXT NOT NULL,
+     expires TEXT, revoked_at TEXT, revoked_by TEXT, endpoints TEXT NOT NULL, metadata TEXT NOT NULL);
+   CREATE INDEX router_tokens_company ON router_tokens(company);
+   CREATE TABLE company_invites (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), created TEXT NOT NULL, created_by TEXT NOT NULL,
+     expires TEXT NOT NULL);
+   CREATE TABLE company_settings (
+     company TEXT NOT NULL REFERENCES companies(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (company, key));`
 ]
 
 export const DB_FILE = 'clearml-reference.sqlite'
@@ -84,7 +110,13 @@ export interface UserRow {
 export interface CredentialRow {
   access_key: string; secret_key: string; user_id: string; label: string | null; created: string
   last_used: string | null; last_used_from: string | null
+  /** The workspace (company) the key logs into: the user's own company or one they joined. */
+  company: string
+  /** ISO 8601; null = never expires. */
+  expire: string | null
 }
+/** A user's membership of a company other than their own (a workspace they were invited to and joined). */
+export interface MemberRow { company: string; user_id: string; role: string; joined: string }
 export interface VaultRow {
   id: string; company: string; user_id: string | null; scope: string; grp: string | null; type: string
   format: string; data: string; description: string | null; enabled: number; created: string
@@ -199,8 +231,52 @@ export class Store {
   user(id: string): UserRow | undefined {
     return this.db.prepare('SELECT * FROM users WHERE id = ?').get(id) as UserRow | undefined
   }
+  /**
+   * The users of a company: its own users (rowid order), then the members who joined it from another company (join
+   * order), each as seen in this company (see userInCompany).
+   */
   usersOfCompany(company: string): UserRow[] {
-    return this.db.prepare('SELECT * FROM users WHERE company = ? ORDER BY rowid').all(company) as UserRow[]
+    const own = this.db.prepare('SELECT * FROM users WHERE company = ? ORDER BY rowid').all(company) as UserRow[]
+    const joined = this.db.prepare(`SELECT u.*, m.role AS member_role FROM company_members m JOIN users u ON u.id = m.user_id
+      WHERE m.company = ? ORDER BY m.rowid`).all(company) as Array<UserRow & { member_role: string }>
+    return [...own, ...joined.map(({ member_role, ...u }) => ({ ...u, company, role: member_role }))]
+  }
+  /**
+   * A user as seen in a company: their own row in their own company; in a company they joined, the row with that
+   * company and their role there; undefined if they are not in it.
+   */
+  userInCompany(userId: string, company: string): UserRow | undefined {
+    const user = this.user(userId)
+    if (!user) return undefined
+    if (user.company === company) return user
+    const m = this.membership(company, userId)
+    return m ? { ...user, company, role: m.role } : undefined
+  }
+  /** Users whose email matches (trimmed, case-insensitive), in creation order. */
+  usersByEmail(email: string): UserRow[] {
+    return this.db.prepare('SELECT * FROM users WHERE lower(trim(email)) = lower(trim(?)) ORDER BY rowid').all(email) as UserRow[]
+  }
+  renameCompany(id: string, name: string): number {
+    return this.db.prepare('UPDATE companies SET name = ? WHERE id = ?').run(name, id).changes
+  }
+
+  // --- memberships (workspaces joined) ----------------------------------------------------------
+  membership(company: string, userId: string): MemberRow | undefined {
+    return this.db.prepare('SELECT * FROM company_members WHERE company = ? AND user_id = ?').get(company, userId) as MemberRow | undefined
+  }
+  /** The companies a user joined (not their own), in join order. */
+  membershipsOf(userId: string): MemberRow[] {
+    return this.db.prepare('SELECT * FROM company_members WHERE user_id = ? ORDER BY rowid').all(userId) as MemberRow[]
+  }
+  insertMembership(m: MemberRow): void {
+    this.db.prepare('INSERT INTO company_members (company, user_id, role, joined) VALUES (@company, @user_id, @role, @joined)').run(m)
+  }
+  deleteMembership(company: string, userId: string): number {
+    return this.db.prepare('DELETE FROM company_members WHERE company = ? AND user_id = ?').run(company, userId).changes
+  }
+  /** Drops the user's stored group memberships in one company. */
+  deleteGroupMemberships(company: string, userId: string): void {
+    this.db.prepare('DELETE FROM user_group_members WHERE company = ? AND user_id = ?').run(company, userId)
   }
   updateUser(id: string, fields: Partial<Pick<UserRow, 'name' | 'given_name' | 'family_name' | 'preferences'>>): void {
     const keys = Object.keys(fields)
@@ -209,20 +285,35 @@ export class Store {
   }
 
   // --- credentials ------------------------------------------------------------------------------
-  createCredentials(userId: string, label: string | null, keys?: { access_key: string; secret_key: string }): CredentialRow {
+  /**
+   * A new key pair for the user. `company`: the workspace the key logs into (default: the user's own company);
+   * `expire`: ISO 8601, or null (default) for a key that never expires.
+   */
+  createCredentials(
+    userId: string, label: string | null, keys?: { access_key: string; secret_key: string },
+    opts: { company?: string; expire?: string | null } = {}
+  ): CredentialRow {
+    const company = opts.company ?? this.user(userId)?.company
+    if (!company) throw new Error(`unknown user ${userId}`)
     const row: CredentialRow = {
       access_key: keys?.access_key ?? newAccessKey(), secret_key: keys?.secret_key ?? newSecretKey(), user_id: userId,
-      label, created: this.nowIso(), last_used: null, last_used_from: null
+      label, created: this.nowIso(), last_used: null, last_used_from: null, company, expire: opts.expire ?? null
     }
-    this.db.prepare(`INSERT INTO credentials (access_key, secret_key, user_id, label, created, last_used, last_used_from)
-      VALUES (@access_key, @secret_key, @user_id, @label, @created, @last_used, @last_used_from)`).run(row)
+    this.db.prepare(`INSERT INTO credentials (access_key, secret_key, user_id, label, created, last_used, last_used_from, company, expire)
+      VALUES (@access_key, @secret_key, @user_id, @label, @created, @last_used, @last_used_from, @company, @expire)`).run(row)
     return row
   }
   credential(accessKey: string): CredentialRow | undefined {
     return this.db.prepare('SELECT * FROM credentials WHERE access_key = ?').get(accessKey) as CredentialRow | undefined
   }
-  credentialsOf(userId: string): CredentialRow[] {
-    return this.db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY rowid').all(userId) as CredentialRow[]
+  /** The user's keys in creation order: all of them, or those of one workspace. */
+  credentialsOf(userId: string, company?: string): CredentialRow[] {
+    if (company === undefined) return this.db.prepare('SELECT * FROM credentials WHERE user_id = ? ORDER BY rowid').all(userId) as CredentialRow[]
+    return this.db.prepare('SELECT * FROM credentials WHERE user_id = ? AND company = ? ORDER BY rowid').all(userId, company) as CredentialRow[]
+  }
+  /** Deletes all of the user's keys for one workspace; returns how many. */
+  deleteCredentialsIn(userId: string, company: string): number {
+    return this.db.prepare('DELETE FROM credentials WHERE user_id = ? AND company = ?').run(userId, company).changes
   }
   touchCredential(accessKey: string, from: string | null): void {
     this.db.prepare('UPDATE credentials SET last_used = ?, last_used_from = ? WHERE access_key = ?').run(this.nowIso(), from, accessKey)

@@ -61,9 +61,12 @@ function atField(e: unknown, fields: Record<string, RegExp>): never {
 
 export function resourcesHandlers(ctx: CoreContext, local: ResourceLocal): HandlersOf<typeof resourcesMethods> {
   const { session, data, drafts } = ctx
-  const online = (what: string) => {
+  /** Writes need the server; `draft` says whether a local draft is involved (then it is kept). */
+  const online = (what: string, draft = false) => {
     if (!session.connection) throw new ApiError('no_connection', 'No active connection. Add or activate one under Connections.')
-    if (session.state !== 'online') throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Nothing was changed; your draft is kept.`)
+    if (session.state !== 'online') {
+      throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Nothing was changed${draft ? '; your draft is kept' : ''}.`)
+    }
     return session.connection.id
   }
 
@@ -91,7 +94,7 @@ export function resourcesHandlers(ctx: CoreContext, local: ResourceLocal): Handl
         }
       }),
     'resources.save': async ({ draftId }) => {
-      const connectionId = online('save the configuration')
+      const connectionId = online('save the configuration', true)
       const d = drafts.require(draftId)
       if (d.kind !== 'resources' || d.connectionId !== connectionId) throw new ApiError('invalid_input', 'This draft is not the resource configuration of the active connection.', { field: 'draftId' })
       const doc = d.content as ResourceDoc
@@ -101,11 +104,11 @@ export function resourcesHandlers(ctx: CoreContext, local: ResourceLocal): Handl
       return { saved: true }
     },
     'resources.validate': async () => {
-      online('validate the saved configuration')
+      online('validate the saved configuration', true)
       return validateSaved(session)
     },
     'resources.reset': async () => {
-      const connectionId = online('reset the configuration')
+      const connectionId = online('reset the configuration', true)
       await session.call('resources.reset_resource_configuration', {})
       local.setSaved(connectionId, null)
       const mine = drafts.forObject(connectionId, 'resources', RESOURCE_CONFIGURATION_ID)

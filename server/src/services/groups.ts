@@ -63,7 +63,7 @@ export const groupEndpoints = [
         }
         const memberIds = users === undefined ? undefined : [...new Set(users)]
         for (const u of memberIds ?? []) {
-          if (store.user(u)?.company !== identity.company) throw errors.invalidUserId('user not found', { id: u })
+          if (!store.userInCompany(u, identity.company)) throw errors.invalidUserId('user not found', { id: u })
         }
 
         let group: UserGroupRow

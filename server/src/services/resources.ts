@@ -74,7 +74,7 @@ function userGroupOf(store: Store, company: string, id: string) {
 function visiblePolicies(store: Store, rs: ResourceStore, identity: Identity): ResourcePolicyRow[] {
   const all = rs.policies(identity.company)
   if (isAdminRole(identity.role)) return all
-  const user = store.user(identity.user)
+  const user = store.userInCompany(identity.user, identity.company)
   const mine = new Set(user ? groupsOfUser(store, user).map((g) => g.id) : [])
   return all.filter((p) => mine.has(p.user_group))
 }

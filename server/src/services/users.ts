@@ -24,8 +24,8 @@ function publicUser(u: UserRow): Json {
 }
 
 function sameCompanyUser(store: Store, identity: Identity, userId: string): UserRow {
-  const user = store.user(userId)
-  if (!user || user.company !== identity.company) throw errors.invalidUserId(undefined, { id: userId })
+  const user = store.userInCompany(userId, identity.company)
+  if (!user) throw errors.invalidUserId(undefined, { id: userId })
   return user
 }
 
@@ -94,7 +94,8 @@ export const userEndpoints = [
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
       const { store, featureSet, supportedFeatures } = ctx.server
-      const u = store.user(identity.user)
+      // the user as seen in the workspace of this session (role and groups are the workspace's)
+      const u = store.userInCompany(identity.user, identity.company)
       if (!u) throw errors.invalidUser('failed to get current user')
       return {
         user: compact({

@@ -119,7 +119,7 @@ export const vaultEndpoints = [
     handler: (ctx) => {
       const identity = requireIdentity(ctx)
       const { store } = ctx.server
-      const user = store.user(identity.user)
+      const user = store.userInCompany(identity.user, identity.company)
       const memberOf = new Set(user ? groupsOfUser(store, user).map((g) => g.id) : [])
       const admin = isAdminRole(identity.role)
       const applying = store.vaultsOfCompany(identity.company).filter((v) =>
@@ -158,8 +158,8 @@ export const vaultEndpoints = [
         let userId: string | null = null
         if (scope === 'user') {
           userId = ctx.data.user ?? (existing?.scope === 'user' ? existing.user_id : identity.user)
-          const owner = userId === null ? undefined : store.user(userId)
-          if (!owner || owner.company !== identity.company) throw errors.invalidUserId('user not found', { id: userId })
+          const owner = userId === null ? undefined : store.userInCompany(userId, identity.company)
+          if (!owner) throw errors.invalidUserId('user not found', { id: userId })
         }
         let grp: string | null = null
         if (scope === 'group') {
