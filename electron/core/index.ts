@@ -22,6 +22,7 @@ import { vaultsHandlers } from './vaults/handlers'
 import { vaultProvisioner } from './vaults/provisioner'
 import { cachedConfig, resourcesHandlers } from './resources/handlers'
 import { resourceLocal, resourcesProvisioner } from './resources/provisioner'
+import { userSettingsHandlers } from './user-settings/handlers'
 import { createKeyFileStore, type SecretStore } from './secrets'
 import { Session } from './session'
 
@@ -122,7 +123,8 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...profileHandlers(ctx),
     ...draftsHandlers(ctx),
     ...vaultsHandlers(ctx),
-    ...resourcesHandlers(ctx, resources)
+    ...resourcesHandlers(ctx, resources),
+    ...userSettingsHandlers(ctx)
   }
   const dispatch = createDispatch({
     handlers,

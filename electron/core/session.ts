@@ -86,6 +86,9 @@ export class Session {
       timeoutMs: this.opts.timeoutMs,
       clientId: `clearml-admin-console-${this.opts.clientVersion}`
     })
+    // A new connection starts from "connecting" (never the previous one's "online": its heartbeat was stopped
+    // above and restarts only on the way into online).
+    this.setState('connecting', null)
     void this.connect()
   }
 

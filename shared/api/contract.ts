@@ -9,6 +9,7 @@ import { connectionsMethods } from './methods/connections'
 import { draftsMethods } from './methods/drafts'
 import { profileMethods } from './methods/profile'
 import { resourcesMethods } from './methods/resources'
+import { userSettingsMethods } from './methods/user-settings'
 import { vaultsMethods } from './methods/vaults'
 
 export const methods = {
@@ -18,7 +19,8 @@ export const methods = {
   ...profileMethods,
   ...draftsMethods,
   ...vaultsMethods,
-  ...resourcesMethods
+  ...resourcesMethods,
+  ...userSettingsMethods
 } satisfies Record<string, MethodDef<z.ZodType, unknown>>
 
 export type Methods = typeof methods

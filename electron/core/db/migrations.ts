@@ -106,5 +106,35 @@ CREATE TABLE provisioning_changes (
   PRIMARY KEY (run_id, seq)
 );
 `
+  },
+  {
+    id: 3,
+    name: 'web app cloud access keys and per-connection local settings',
+    sql: `
+-- The web app's "Web App Cloud Access" bucket keys, kept on this desktop only (never sent to the server), per
+-- connection. The secret and the token are sealed by the secret store; the endpoint is stored normalised
+-- (normaliseEndpoint), so one bucket at one endpoint is listed once.
+CREATE TABLE cloud_access (
+  id             TEXT PRIMARY KEY,
+  connection_id  TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+  bucket         TEXT NOT NULL,
+  endpoint       TEXT NOT NULL DEFAULT '',
+  access_key     TEXT NOT NULL DEFAULT '',
+  secret_ref     TEXT,
+  token_ref      TEXT,
+  region         TEXT NOT NULL DEFAULT '',
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+);
+CREATE UNIQUE INDEX cloud_access_by_bucket ON cloud_access(connection_id, bucket, endpoint);
+
+-- This console's own settings for one connection (what the web app keeps in its browser, e.g. disableHidpi).
+CREATE TABLE connection_settings (
+  connection_id  TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+  key            TEXT NOT NULL,
+  value          TEXT NOT NULL CHECK (json_valid(value)),
+  PRIMARY KEY (connection_id, key)
+);
+`
   }
 ]
