@@ -33,6 +33,24 @@ export const routes: RouteRecordRaw[] = [
   { path: '/admin-vaults/log', name: 'vault-log', component: () => import('./features/vaults/VaultLogView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/admin-vaults/draft/:draftId', name: 'vault-draft', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },
   { path: '/admin-vaults/:id', name: 'vault', component: () => import('./features/vaults/VaultEditView.vue'), meta: { section: sectionOf('admin-vaults') } },
+  // Configuration: the Storage Cleanup tab and its providers' forms (one screen: the section's component reads the path).
+  { path: '/configuration/storage', name: 'configuration-storage', component: sectionOf('configuration').component!, meta: { section: sectionOf('configuration') } },
+  { path: '/configuration/storage/:provider(aws|google|azure)', name: 'configuration-storage-provider', component: sectionOf('configuration').component!, meta: { section: sectionOf('configuration') } },
+  // Resource configuration: the editor, and the tabs (one screen: the section's component reads the path).
+  ...(
+    [
+      ['resource-configuration-edit', 'edit'],
+      ['resource-configuration-policies', 'policies'],
+      ['resource-configuration-policy', 'policies/:id'],
+      ['resource-configuration-utilisation', 'utilisation'],
+      ['resource-configuration-preview', 'preview']
+    ] as const
+  ).map(([name, sub]): RouteRecordRaw => ({
+    path: `/resource-configuration/${sub}`,
+    name,
+    component: sectionOf('resource-configuration').component!,
+    meta: { section: sectionOf('resource-configuration') }
+  })),
   { path: '/:rest(.*)*', redirect: '/' }
 ]
 

@@ -40,6 +40,7 @@ export const sections: Section[] = [
     id: 'configuration',
     title: 'Configuration',
     group: 'user',
+    component: () => import('./features/configuration/ConfigurationView.vue'),
     description: 'Control general system behaviour settings and the storage access credentials the web app uses.'
   },
   {
@@ -83,6 +84,7 @@ export const sections: Section[] = [
     title: 'Resource Configuration',
     group: 'admin',
     enterprise: true,
+    component: () => import('./features/resources/ResourceConfigView.vue'),
     description: 'Define the available resources (pools and profiles) and how they are allocated to different workloads.'
   },
   {

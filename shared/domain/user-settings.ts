@@ -46,7 +46,8 @@ export const DEFAULT_PREFERENCES: UserPreferences = {
 export const PREFERENCE_HELP: Record<keyof UserPreferences | 'disableHidpi' | 'reportStats', string> = {
   showHidden: 'Show ClearML infrastructure projects alongside your own projects. Hidden projects are marked with a ghost icon.',
   hideExamples: 'Hide the preloaded ClearML example content (project, pipeline, dataset, etc.).',
-  disableHidpi: 'ClearML sets the browser scaling factor for an optimal page layout; disable it for the default desktop scale. The web app keeps this in its browser; here it applies to this console.',
+  disableHidpi:
+    'ClearML’s web app sets the browser scaling factor for an optimal page layout; disable it for the default desktop scale. The web app keeps this choice in each browser (not on the server), so it is kept here for this desktop only; the console itself always uses the desktop scale.',
   neverShowTips: 'Stop showing ClearML usage tips on login.',
   blockUserScript:
     'Block any user and third-party scripts from running anywhere in the web app. The web app then does not display debug samples, Hyper-Dataset frame previews and embedded resources in reports.',
