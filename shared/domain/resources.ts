@@ -152,6 +152,11 @@ export function connectProblem(doc: ResourceDoc, profileId: string, poolId: stri
   const pool = doc.pools.find((p) => p.id === poolId)
   if (!pool) return 'Connect to a resource pool'
   if (profile.links.some((l) => l.pool === poolId)) return `${profile.name} is already linked to ${pool.name}`
+  return linkFitProblem(profile, pool)
+}
+
+/** The part of the connection rule that an existing link must keep satisfying: one job fits in the pool. */
+export function linkFitProblem(profile: Pick<ResourceProfile, 'name' | 'allotment' | 'costField'>, pool: Pick<ResourcePool, 'name' | 'resources'>): string | null {
   if (!profile.costField && profile.allotment > pool.resources + EPS) {
     return `${profile.name} needs ${fmt(profile.allotment)} resources per job; ${pool.name} has only ${fmt(pool.resources)}`
   }
@@ -173,6 +178,7 @@ export function resourceProblems(doc: ResourceDoc): ResourceProblem[] {
     const r = resourcesProblem(p.resources)
     if (r) out.push({ entity: 'pool', id: p.id, field: 'resources', message: `${p.name}: ${r}` })
   }
+  const poolById = new Map(doc.pools.map((p) => [p.id, p]))
   const profileNames = new Map<string, string>()
   const linkNames = new Map<string, string>()
   const linksTo = new Map<string, string[]>()
@@ -192,8 +198,11 @@ export function resourceProblems(doc: ResourceDoc): ResourceProblem[] {
       if (!l.name.trim()) out.push({ entity: 'link', id: l.id, field: 'name', message: `A link of ${p.name} has no name` })
       else if (linkNames.has(lk)) out.push({ entity: 'link', id: l.id, field: 'name', message: `Two links are named “${l.name}”; link names are unique` })
       linkNames.set(lk, l.id)
-      if (!poolIds.has(l.pool)) out.push({ entity: 'link', id: l.id, field: 'pool', message: `${p.name}’s link “${l.name}” points at a pool that does not exist` })
+      const pool = poolById.get(l.pool)
+      const fit = pool && linkFitProblem(p, pool)
+      if (!pool) out.push({ entity: 'link', id: l.id, field: 'pool', message: `${p.name}’s link “${l.name}” points at a pool that does not exist` })
       else if (seenPools.has(l.pool)) out.push({ entity: 'link', id: l.id, field: 'pool', message: `${p.name} is linked twice to the same pool` })
+      else if (fit) out.push({ entity: 'link', id: l.id, field: 'pool', message: fit })
       seenPools.add(l.pool)
       linksTo.set(l.pool, [...(linksTo.get(l.pool) ?? []), l.id])
     }

@@ -42,6 +42,9 @@ describe('rules', () => {
     expect(connectProblem(d, 'bm', 'four')).toMatch(/from a resource profile/)
     const small = applyChanges(d, commands.addPool(d, { id: 'tiny', name: 'Tiny', description: '', resources: 4 }).changes)
     expect(connectProblem(small, 'eight', 'tiny')).toMatch(/needs 8 resources per job; Tiny has only 4/)
+    // the same rule holds for links that exist: shrinking a pool below a linked profile's allotment is a problem
+    const shrunk = applyChanges(small, commands.updatePool(small, 'h100', { resources: 4 }).changes)
+    expect(resourceProblems(shrunk)).toEqual([expect.objectContaining({ entity: 'link', id: 'l5', field: 'pool', message: 'eight needs 8 resources per job; H100 Half a Superpod has only 4' })])
   })
 
   it('link names are unique across the configuration (case and spaces ignored)', () => {
