@@ -20,7 +20,8 @@ const dataDir = resolve(values.data!)
 mkdirSync(dataDir, { recursive: true })
 const featureSet = values['feature-set'] === 'basic' ? 'basic' : 'enterprise'
 
-const server = await startServer({ port: Number(values['server-port']), dataDir: join(dataDir, 'server'), seed: 'demo', featureSet, quiet: true })
+// Enterprise demos also run a loopback OpenID provider (the seed's "Demo OIDC" configuration points at it).
+const server = await startServer({ port: Number(values['server-port']), dataDir: join(dataDir, 'server'), seed: 'demo', featureSet, quiet: true, oidc: featureSet === 'enterprise' })
 const core = await createCore({ dataDir: join(dataDir, 'console') })
 const admin = server.seed!.admin
 // Point the demo connection at this run's server (its port may change between runs).
@@ -34,6 +35,7 @@ if (existing) {
 const host = await startWebHost({ core, port: Number(values.port), staticDir: join(root, 'out', 'renderer') })
 
 console.log(`Reference ClearML server (${featureSet}): ${server.url}  (demo admin: ${admin.name})`)
+if (server.oidc) console.log(`Loopback OpenID provider: ${server.oidc.issuer}`)
 console.log(`Console data: ${dataDir}`)
 console.log(`\nOpen the console: ${host.openUrl}\n`)
 console.log('Press Ctrl+C to stop.')

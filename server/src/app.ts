@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { randomUUID } from 'node:crypto'
 import { z } from 'zod'
-import { authenticate, clearmlHeader, clientIp } from './auth'
-import { API_VERSION, type CallContext, type Endpoint, type ServerContext } from './endpoint'
+import { authenticate, clearmlHeader, clientIp, impersonate, touchUiAccess } from './auth'
+import { API_VERSION, type CallContext, type Endpoint, type Identity, RawResponse, type ServerContext } from './endpoint'
 import { ServerError, errors } from './errors'
 import { checkRequestData, compareVersions, mergeParams, parseBody, parsePath, parseQuery, splitTarget } from './request'
 
@@ -34,6 +34,37 @@ export interface AppOptions {
 export const RUNTIME_CONFIG_PATH = '/configuration.json'
 
 interface Meta { name: string; requested: string; actual: string | null }
+
+/**
+ * The identity provider's redirect target of an SSO login or Test Provider run: `<server>/callback_<provider id>` (the
+ * web app's callback route; this server plays the web app). Not an API endpoint: a small HTML page that shows the
+ * callback arguments and hands the URL to the window that opened it (`postMessage({type: 'clearml-sso-callback', url})`),
+ * so a console can pass them on to login.test_sso_callback.
+ */
+export const SSO_CALLBACK_PATH = /^\/callback_[A-Za-z0-9_-]{1,100}$/
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+
+function ssoCallbackPage(query: string): string {
+  const args: string[] = []
+  for (const part of query.split('&').filter(Boolean).slice(0, 50)) {
+    const [k, ...v] = part.split('=')
+    let key = k
+    let value = v.join('=')
+    try {
+      key = decodeURIComponent(k.replace(/\+/g, ' '))
+      value = decodeURIComponent(value.replace(/\+/g, ' '))
+    } catch {
+      // shown as sent
+    }
+    args.push(`<tr><th>${escapeHtml(key.slice(0, 200))}</th><td>${escapeHtml(value.slice(0, 2000))}</td></tr>`)
+  }
+  return `<!doctype html><html><head><meta charset="utf-8"><title>ClearML identity provider callback</title>
+<style>body{font-family:sans-serif;margin:2em}th{text-align:left;padding-right:1em}td{font-family:monospace;word-break:break-all}</style></head>
+<body><h1>Identity provider callback</h1><p>The provider sent the browser back to the ClearML server with these arguments.
+Return to the console: it passes them to <code>login.test_sso_callback</code>.</p><table>${args.join('')}</table>
+<script>try{if(window.opener)window.opener.postMessage({type:'clearml-sso-callback',url:location.href},'*')}catch(e){}</script></body></html>`
+}
 
 /** Largest accepted request body (bytes); a bigger one is answered 413/0. */
 export const MAX_BODY = 8 * 1024 * 1024
@@ -107,7 +138,8 @@ export function clientErrorResponse(err: NodeJS.ErrnoException): string {
 function validationError(issues: z.core.$ZodIssue[], data: unknown): ServerError {
   const valueAt = (path: PropertyKey[]) =>
     path.reduce<unknown>((cur, k) => (cur && typeof cur === 'object' ? (cur as Record<PropertyKey, unknown>)[k] : undefined), data)
-  const missing = issues.filter((i) => (i.code === 'invalid_type' || i.code === 'invalid_union') && valueAt(i.path) === undefined)
+  // an absent field is "missing" whatever the schema wanted there (a type, a union, an enum value)
+  const missing = issues.filter((i) => (i.code === 'invalid_type' || i.code === 'invalid_union' || i.code === 'invalid_value') && valueAt(i.path) === undefined)
   if (missing.length === issues.length) {
     return errors.missingRequiredFields(undefined, { fields: missing.map((i) => i.path.join('.')) })
   }
@@ -208,6 +240,19 @@ export function createApp(opts: AppOptions) {
         }
         return
       }
+      if (SSO_CALLBACK_PATH.test(target.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
+        req.resume()
+        const body = ssoCallbackPage(target.query)
+        status = 200
+        if (!res.destroyed) {
+          res.writeHead(200, {
+            server: 'clearml', 'cache-control': 'no-store', 'content-type': 'text/html; charset=utf-8', 'content-length': String(Buffer.byteLength(body)),
+            'content-security-policy': "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'"
+          })
+          res.end(req.method === 'HEAD' ? undefined : body)
+        }
+        return
+      }
       const path = parsePath(target.pathname)
       meta.name = path.name
       meta.requested = path.version ?? API_VERSION
@@ -223,9 +268,16 @@ export function createApp(opts: AppOptions) {
       meta.actual = ep.minVersion
 
       let auth: ReturnType<typeof authenticate>
+      let impersonator: Identity | undefined
       if (ep.auth === 'required') {
         auth = authenticate(opts.ctx.store, opts.tokenSecret, req.headers, req.socket.remoteAddress)
         if (!auth) throw errors.noCredentials()
+        // the impersonation headers change whom the call acts as; the role check is the effective identity's
+        const acting = impersonate(opts.ctx.store, auth.identity, req.headers)
+        if (acting.impersonator) {
+          impersonator = acting.impersonator
+          auth = { ...auth, identity: acting.identity }
+        }
         const roles = Object.hasOwn(ep, 'roles') ? ep.roles : undefined // never an inherited value
         if (roles && !roles.includes(auth.identity.role)) throw errors.roleNotAllowed(undefined, { role: auth.identity.role, endpoint: ep.name })
       } else if (ep.auth === 'optional') {
@@ -235,17 +287,33 @@ export function createApp(opts: AppOptions) {
           auth = undefined
         }
       }
+      // the web UI's activity (a cookie session, or the web app's client header): users.get_all_ex activity
+      if (auth && (auth.auth.kind === 'bearer' && auth.auth.cookie || clearmlHeader(req.headers, 'client')?.startsWith('Webapp'))) {
+        touchUiAccess(opts.ctx.store, (impersonator ?? auth.identity).user)
+      }
 
       const parsed = ep.schema.safeParse(data)
       if (!parsed.success) throw validationError(parsed.error.issues, data)
 
       const ctx: CallContext<unknown> = {
-        data: parsed.data, identity: auth?.identity, auth: auth?.auth, server: opts.ctx, headers: req.headers,
+        data: parsed.data, identity: auth?.identity, auth: auth?.auth, server: opts.ctx, headers: req.headers, impersonator,
         ip: clientIp(req.headers, req.socket.remoteAddress), setCookie: (c) => cookies.push(c)
       }
       if (await injectFault(ep.name, 'before')) return
       const result = await ep.handler(ctx)
       if (await injectFault(ep.name, 'after')) return
+      if (result instanceof RawResponse) {
+        status = 200
+        if (!res.destroyed) {
+          res.writeHead(200, {
+            server: 'clearml', ...corsHeaders(req), ...(cookies.length && { 'set-cookie': cookies }), 'cache-control': 'no-store',
+            'content-type': result.contentType, 'content-length': String(Buffer.byteLength(result.body)),
+            ...(result.filename && { 'content-disposition': `attachment; filename="${result.filename.replace(/[^\w.-]/g, '_')}"` })
+          })
+          res.end(result.body)
+        }
+        return
+      }
       respond(200, 0, 'OK', result ?? {})
     } catch (e) {
       if (e instanceof ServerError) respond(e.code, e.subcode, e.message, {}, e.errorData)
@@ -255,7 +323,9 @@ export function createApp(opts: AppOptions) {
         respond(err.code, err.subcode, err.message, {})
       }
     } finally {
-      opts.log?.(`${req.method} ${req.url} -> ${status}/${subcode} ${Date.now() - started}ms`)
+      // SSO calls may carry client secrets and private keys in the query string: those are logged without it
+      const logged = /sso[._]/.test(meta.name) ? (req.url ?? '').split('?')[0] : req.url
+      opts.log?.(`${req.method} ${logged} -> ${status}/${subcode} ${Date.now() - started}ms`)
     }
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import { errors } from './errors'
 import type { AuthInfo, Identity } from './endpoint'
+import { isAdminRole } from './groups'
 import { verifyJwt } from './jwt'
 import type { Store } from './store'
 
@@ -52,10 +53,12 @@ export function authenticate(
   store: Store, secret: string, headers: IncomingHttpHeaders, remoteIp: string | undefined
 ): { identity: Identity; auth: AuthInfo } | undefined {
   let authz = headers.authorization
+  let fromCookie = false
   if (!authz) {
     const cookie = cookieToken(headers)
     if (!cookie) return undefined
     authz = `Bearer ${cookie}`
+    fromCookie = true
   }
   const space = authz.indexOf(' ')
   const scheme = (space < 0 ? authz : authz.slice(0, space)).toLowerCase()
@@ -90,8 +93,40 @@ export function authenticate(
       ? identityOf(store, claimed.user, typeof claimed.role === 'string' ? claimed.role : undefined, claimed.company)
       : undefined
     if (!identity) throw errors.invalidToken('Invalid user')
-    return { identity, auth: { kind: 'bearer', sessionId, exp: typeof payload.exp === 'number' ? payload.exp : null } }
+    return { identity, auth: { kind: 'bearer', sessionId, exp: typeof payload.exp === 'number' ? payload.exp : null, ...(fromCookie && { cookie: true }) } }
   }
 
   throw errors.badAuthType()
+}
+
+/**
+ * The impersonation headers (clearml-api.md §1.2): `X-Clearml-Impersonate-As: <user id>` acts as that user with their
+ * identity and role; `X-Clearml-Act-As: <user id>` with their identity and the caller's role. Allowed to admin callers
+ * (system, root, admin) for users of the caller's workspace, and — Impersonate-As only — to service accounts that may
+ * run tasks as their owners (`allow_running_as_owner`; an admin owner is then impersonated with the role `user`: the
+ * task's code does not get admin rights). Both headers at once: 400/5; not allowed or an unknown user: 400/6.
+ * Returns the identity to act as and, when it changed, the caller as `impersonator`.
+ */
+export function impersonate(store: Store, caller: Identity, headers: IncomingHttpHeaders): { identity: Identity; impersonator?: Identity } {
+  const as = clearmlHeader(headers, 'impersonate-as')
+  const act = clearmlHeader(headers, 'act-as')
+  if (as === undefined && act === undefined) return { identity: caller }
+  if (as !== undefined && act !== undefined) throw errors.invalidHeaders('X-Clearml-Impersonate-As and X-Clearml-Act-As cannot be sent together')
+  const target = (as ?? act)!.trim()
+  const row = store.userInCompany(caller.user, caller.company)
+  const serviceOwnerRun = as !== undefined && row?.service === 1 && row.allow_running_as_owner === 1
+  if (!isAdminRole(caller.role) && !serviceOwnerRun) throw errors.impersonationError('impersonation is not allowed for this caller', { user: target.slice(0, 100) })
+  const other = target ? identityOf(store, target, undefined, caller.company) : undefined
+  if (!other) throw errors.impersonationError('unknown user', { user: target.slice(0, 100) })
+  if (act !== undefined) return { identity: { ...other, role: caller.role }, impersonator: caller }
+  const role = !isAdminRole(caller.role) && isAdminRole(other.role) ? 'user' : other.role
+  return { identity: { ...other, role }, impersonator: caller }
+}
+
+/** Records the web UI's use (users.get_all_ex activity.last_ui_access), at most once a minute per user. */
+export function touchUiAccess(store: Store, userId: string): void {
+  const now = store.clock()
+  const last = store.user(userId)?.last_ui_access
+  if (last && now - Date.parse(last) < 60_000) return
+  store.updateUser(userId, { last_ui_access: new Date(now).toISOString() })
 }

@@ -16,14 +16,14 @@ export const MAX_TOKEN_TTL_SEC = 365 * 24 * 3600
  */
 export const ENTERPRISE_FEATURES: readonly string[] = [
   'user_management', 'permissions', 'config_vault', 'service_users', 'sso_management', 'resource_policy',
-  'experiments', 'queues', 'pipelines', 'reports', 'show_dashboard', 'show_model_view', 'show_projects', 'show_datasets'
+  'experiments', 'queues', 'pipelines', 'reports', 'show_dashboard', 'show_model_view', 'show_projects', 'show_datasets', 'tenant_usages'
 ]
 
 export interface Identity { user: string; company: string; role: string; user_name: string; company_name: string }
 
 export type AuthInfo =
   | { kind: 'basic'; accessKey: string }
-  | { kind: 'bearer'; sessionId: string | null; exp: number | null }
+  | { kind: 'bearer'; sessionId: string | null; exp: number | null; /** the token came from the web cookie */ cookie?: boolean }
 
 /**
  * Credential and token limits (enterprise feature set; clearml-enterprise-api.md §1.9). null = no cap / no default.
@@ -43,11 +43,20 @@ export interface CredentialPolicy {
 /** The longest expiration_sec anyone (admins included) may ask for: 100 years keeps every expiry a valid date. */
 export const MAX_EXPIRATION_SEC = 100 * 365 * 24 * 3600
 
+/** Service accounts (users.get_service_users): the company's limit and whether they may be admins. */
+export interface ServiceUserPolicy {
+  /** How many service accounts a company may have; null = no limit. */
+  allowed: number | null
+  /** Whether a service account may get an admin role (users.set_role). */
+  allowAdmins: boolean
+}
+
 export interface ServerContext {
   store: Store
   featureSet: 'basic' | 'enterprise'
   tokenTtlSec: number
   credentialPolicy: CredentialPolicy
+  serviceUsers: ServiceUserPolicy
   /** users.get_current_user {get_supported_features: true} (enterprise only). */
   supportedFeatures: readonly string[]
   /** Signs a session token for the identity; ttlSec may be negative (tests). */
@@ -56,8 +65,13 @@ export interface ServerContext {
 
 export interface CallContext<T> {
   data: T
-  /** Present on 'required' endpoints; on 'optional' ones only if the caller authenticated. */
+  /**
+   * Present on 'required' endpoints; on 'optional' ones only if the caller authenticated. With an impersonation
+   * header (X-Clearml-Impersonate-As / X-Clearml-Act-As) it is the impersonated user's identity.
+   */
   identity: Identity | undefined
+  /** The authenticated caller when an impersonation header changed `identity`; undefined otherwise. */
+  impersonator?: Identity
   auth: AuthInfo | undefined
   server: ServerContext
   headers: IncomingHttpHeaders
@@ -91,3 +105,11 @@ export function requireIdentity(ctx: CallContext<unknown>): Identity {
 /** A list that may arrive as a single value (one query-string key). */
 export const stringList = z.union([z.string(), z.array(z.string())]).transform((v) => (Array.isArray(v) ? v : [v]))
 export const empty = z.object({})
+
+/**
+ * A handler result sent as is, without the envelope (downloads such as sso.download_saml_sp_metadata). Errors still
+ * get the envelope.
+ */
+export class RawResponse {
+  constructor(readonly body: string, readonly contentType: string, readonly filename?: string) {}
+}

@@ -29,6 +29,8 @@ function kind(code: number, subcode: number, base: string) {
 
 export const errors = {
   badRequest: kind(400, 0, 'bad request'),
+  invalidHeaders: kind(400, 5, 'invalid headers'),
+  impersonationError: kind(400, 6, 'impersonation error'),
   invalidId: kind(400, 10, 'invalid object id'),
   missingRequiredFields: kind(400, 11, 'missing required fields'),
   validation: kind(400, 12, 'validation error'),

@@ -10,11 +10,19 @@ import {
   API_VERSION, type CredentialPolicy, ENTERPRISE_FEATURES, type Endpoint, type Identity, MAX_EXPIRATION_SEC, SERVER_BUILD, SERVER_VERSION,
   type ServerContext
 } from './endpoint'
+import { setPermissionsEnabled } from './access'
+import { AdminStore } from './admin-store'
 import { signJwt } from './jwt'
+import { type RunningOidcProvider, startOidcProvider } from './oidc-provider'
 import { ResourceStore, type ResourceTaskRow } from './resources-store'
-import { type SeedInfo, loadSeedInfo, seedDemo } from './seed'
+import { DEMO_OIDC_CLIENT_ID, DEMO_OIDC_USERS, type SeedInfo, demoOidcEndpoints, loadSeedInfo, seedDemo } from './seed'
 import { Store } from './store'
+import { accessRuleEndpoints } from './services/access-rules'
+import { adminUserEndpoints } from './services/admin-users'
 import { authEndpoints, enterpriseAuthEndpoints } from './services/auth'
+import { objectEndpoints, queueEndpoints } from './services/objects'
+import { ssoEndpoints } from './services/sso'
+import { usageEndpoints } from './services/usage'
 import { groupEndpoints } from './services/groups'
 import { basicStatsEndpoints, enterpriseStatsEndpoints, miscEndpoints } from './services/misc'
 import { resourceEndpoints } from './services/resources'
@@ -24,7 +32,9 @@ import { vaultEndpoints } from './services/vaults'
 import { workspaceEndpoints } from './services/workspaces'
 
 export type { FaultOptions, TargetedFaultKind, TargetedFaultPhase } from './app'
-export type { SeedInfo, SeedResources, SeedUser, SeedWorkspace } from './seed'
+export type { SeedCounts, SeedInfo, SeedOrganisation, SeedResources, SeedServiceAccount, SeedUser, SeedWorkspace } from './seed'
+export { DEMO_OIDC_USERS, LARGE_SEED } from './seed'
+export { type OidcTestClient, type OidcTestUser, type RunningOidcProvider, type StartOidcProviderOptions, startOidcProvider } from './oidc-provider'
 export { API_VERSION, ENTERPRISE_FEATURES, MAX_EXPIRATION_SEC, SERVER_VERSION } from './endpoint'
 export { RUNTIME_CONFIG_PATH } from './app'
 export { USERS_GROUP_ID } from './store'
@@ -34,7 +44,8 @@ export interface StartOptions {
   port?: number
   host?: string
   dataDir?: string
-  seed?: 'demo' | 'none'
+  /** 'demo' (default), 'large' (the demo plus bulk data for benchmarks: LARGE_SEED), 'none'. Only an empty data dir is seeded. */
+  seed?: 'demo' | 'large' | 'none'
   featureSet?: 'basic' | 'enterprise'
   tokenTtlSec?: number
   faults?: FaultOptions
@@ -62,6 +73,23 @@ export interface StartOptions {
    * scripts" preference is enforced by the administrator. Default false.
    */
   blockUserScript?: boolean
+  /**
+   * Enterprise service accounts (users.get_service_users): how many a company may have (null = no limit, the default)
+   * and whether they may be admins (default false: the enterprise server's allow_service_user_admins).
+   */
+  allowedServiceUsers?: number | null
+  allowServiceUserAdmins?: boolean
+  /**
+   * Permissions (RBAC) on or off for every company, written to each company's setting at start (it persists). Default:
+   * leave the stored settings (new companies and the seeded ones: on).
+   */
+  permissionsEnabled?: boolean
+  /**
+   * Also run a loopback OpenID provider (oidc-provider.ts) for the demo: its users are DEMO_OIDC_USERS, its client the
+   * demo configuration's ("Demo OIDC (loopback)", whose endpoints and web app URL are pointed at it and at this server
+   * at start). `true` = a free port; `{port}` to choose one. Closed by close().
+   */
+  oidc?: boolean | { port?: number }
 }
 
 export interface RunningServer {
@@ -79,6 +107,10 @@ export interface RunningServer {
   failNext(endpointName: string, kind: TargetedFaultKind, when: TargetedFaultPhase): void
   close(): Promise<void>
   issueToken(userId: string, ttlSec: number): string
+  /** The loopback OpenID provider started with StartOptions.oidc, and its demo client. */
+  oidc?: { issuer: string; discoveryUrl: string; clientId: string; clientSecret: string; configurationId?: string }
+  /** Test hook: permissions (RBAC) on or off for a company (default: the demo company). */
+  setPermissionsEnabled(enabled: boolean, companyId?: string): void
   /**
    * Test hook: marks a vault as holding encrypted data the server cannot decrypt (`editable: false` in listings;
    * its data, format, type and target can no longer change), or clears the mark. Throws for an unknown id.
@@ -145,11 +177,12 @@ function checkFaults(f: FaultOptions): FaultOptions {
  * report_stats_option) with the published Enterprise shapes.
  */
 export function endpointRegistry(featureSet: 'basic' | 'enterprise'): Endpoint[] {
-  const basic = [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...basicStatsEndpoints, ...basicStorageEndpoints]
+  const basic = [...miscEndpoints, ...authEndpoints, ...userEndpoints, ...basicStatsEndpoints, ...basicStorageEndpoints, ...queueEndpoints]
   if (featureSet !== 'enterprise') return basic
   const enterprise = [
     ...resourceEndpoints, ...vaultEndpoints, ...groupEndpoints, ...enterpriseAuthEndpoints, ...workspaceEndpoints,
-    ...enterpriseStorageEndpoints, ...enterpriseStatsEndpoints
+    ...enterpriseStorageEndpoints, ...enterpriseStatsEndpoints, ...adminUserEndpoints, ...accessRuleEndpoints, ...objectEndpoints,
+    ...ssoEndpoints, ...usageEndpoints
   ]
   const replaced = new Set(enterprise.map((e) => e.name))
   return [...basic.filter((e) => !replaced.has(e.name)), ...enterprise]
@@ -176,8 +209,20 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     if (tempDir) rmSync(tempDir, { recursive: true, force: true })
   }
   const log = opts.quiet ? undefined : (line: string) => process.stderr.write(`[clearml-ref] ${line}\n`)
+  const seedKind = opts.seed ?? 'demo'
+  if (seedKind !== 'demo' && seedKind !== 'large' && seedKind !== 'none') throw new RangeError(`seed must be demo, large or none, got ${String(seedKind)}`)
+  const allowedServiceUsers = opts.allowedServiceUsers ?? null
+  if (allowedServiceUsers !== null && !(Number.isSafeInteger(allowedServiceUsers) && allowedServiceUsers >= 0)) {
+    throw new RangeError(`allowedServiceUsers must be null or a whole number >= 0, got ${allowedServiceUsers}`)
+  }
   try {
-    if ((opts.seed ?? 'demo') === 'demo') seedDemo(store)
+    if (seedKind !== 'none') seedDemo(store, seedKind)
+    if (opts.permissionsEnabled !== undefined) {
+      const enabled = opts.permissionsEnabled
+      store.tx(() => {
+        for (const { id } of store.db.prepare('SELECT id FROM companies').all() as Array<{ id: string }>) setPermissionsEnabled(store, id, enabled)
+      })
+    }
   } catch (e) {
     cleanup()
     throw e
@@ -186,6 +231,7 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
 
   const ctx: ServerContext = {
     store, featureSet, tokenTtlSec, credentialPolicy: policy, supportedFeatures: [...(opts.supportedFeatures ?? ENTERPRISE_FEATURES)],
+    serviceUsers: { allowed: allowedServiceUsers, allowAdmins: opts.allowServiceUserAdmins === true },
     issueToken(identity: Identity, ttlSec: number) {
       const iat = Math.floor(store.clock() / 1000)
       return signJwt({
@@ -231,12 +277,46 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
   }
   const port = (server.address() as AddressInfo).port
   const urlHost = host.includes(':') ? `[${host}]` : host
+  const url = `http://${urlHost}:${port}`
+  const seedInfo = loadSeedInfo(store)
+
+  // the demo identity provider: a real OpenID provider on loopback, and the demo configuration pointed at it
+  let oidcProvider: RunningOidcProvider | undefined
+  let oidcInfo: RunningServer['oidc']
+  if (opts.oidc) {
+    const demo = seedInfo?.organisation?.oidc
+    const clientSecret = demo?.clientSecret ?? randomUUID().replaceAll('-', '')
+    try {
+      oidcProvider = await startOidcProvider({
+        port: typeof opts.oidc === 'object' ? opts.oidc.port : undefined, host: '127.0.0.1',
+        clients: [{ client_id: DEMO_OIDC_CLIENT_ID, client_secret: clientSecret, redirect_uris: [`${url}/callback_oidc`] }],
+        users: DEMO_OIDC_USERS
+      })
+    } catch (e) {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      cleanup()
+      throw e
+    }
+    const admin = new AdminStore(store)
+    const row = demo && seedInfo ? admin.ssoConfiguration(seedInfo.companyId, demo.configurationId) : undefined
+    if (row) {
+      const config = { ...JSON.parse(row.config), ...demoOidcEndpoints(oidcProvider.issuer), webapp_url: url, callback_url: `${url}/callback_oidc` }
+      admin.putSsoConfiguration({ ...row, config: JSON.stringify(config), last_update: store.nowIso() })
+    }
+    oidcInfo = { issuer: oidcProvider.issuer, discoveryUrl: oidcProvider.discoveryUrl, clientId: DEMO_OIDC_CLIENT_ID, clientSecret, ...(row && { configurationId: row.id }) }
+  }
 
   let closing: Promise<void> | undefined
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
-    seed: loadSeedInfo(store),
+    seed: seedInfo,
+    ...(oidcInfo && { oidc: oidcInfo }),
+    setPermissionsEnabled(enabled, companyId) {
+      const company = companyId ?? seedInfo?.companyId
+      if (!company || !store.company(company)) throw new Error(`unknown company ${company}`)
+      setPermissionsEnabled(store, company, enabled)
+    },
     setFaults(f) {
       faults = checkFaults(f)
     },
@@ -277,10 +357,13 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
       return { id: t.id, name: t.name, status: t.status, type: t.type, started: t.started, cost: t.cost, queue: t.queue, pool: t.pool, user: t.user_id, project: t.project_id }
     },
     close() {
-      closing ??= new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        for (const s of sockets) s.destroy()
-      }).then(cleanup)
+      closing ??= Promise.all([
+        new Promise<void>((resolve) => {
+          server.close(() => resolve())
+          for (const s of sockets) s.destroy()
+        }),
+        oidcProvider?.close()
+      ]).then(cleanup)
       return closing
     }
   }

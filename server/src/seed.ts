@@ -1,5 +1,10 @@
+import { setPermissionsEnabled } from './access'
 import { AccountStore } from './account-store'
+import { type AccessRuleRow, AdminStore, type ObjectRow } from './admin-store'
 import { API_VERSION } from './endpoint'
+import { restoreDefaultRules } from './services/access-rules'
+import { insertServiceUser } from './services/admin-users'
+import { USAGE_SETTING } from './services/usage'
 import { type ConfigDoc, type LinkDoc, ResourceStore } from './resources-store'
 import { recordVaultOperation } from './services/vaults'
 import { joinCompany } from './services/workspaces'
@@ -8,10 +13,15 @@ import { type Store, USERS_GROUP_ID, type VaultRow, newId } from './store'
 export interface SeedUser { id: string; name: string; accessKey: string; secretKey: string }
 
 export interface SeedInfo {
+  /** Which seed built the data dir: 'demo', or 'large' (the demo plus the bulk data for benchmarks). */
+  kind: 'demo' | 'large'
   companyId: string
   companyName: string
   admin: SeedUser
-  /** Every demo user, admin included, in creation order. */
+  /**
+   * The three original demo users (Admin User, Alice Smith, Bob Jones), admin included, in creation order. Demo Company
+   * has more: see `organisation`.
+   */
   users: Array<SeedUser & { role: string }>
   /** A non-admin member of the custom group "ML Team" (Alice Smith). */
   member: SeedUser
@@ -27,6 +37,44 @@ export interface SeedInfo {
   workspaces: { researchLab: SeedWorkspace }
   /** Emails invited to Demo Company (login.add_whitelist_entries) that have not joined: pending in login.get_settings. */
   pendingInvites: string[]
+  /** The administration data of Demo Company (users, service accounts, objects, access rules, identity provider). */
+  organisation: SeedOrganisation
+  /** What Demo Company holds after seeding (users counts people and service accounts; groups the built-ins too). */
+  counts: SeedCounts
+}
+
+export interface SeedCounts {
+  users: number; serviceAccounts: number; groups: number; accessRules: number; projects: number; tasks: number; models: number
+  queues: number; datasets: number
+}
+
+/** A service account and its key (auth.create_service_user). */
+export interface SeedServiceAccount { id: string; name: string; accessKey: string; secretKey: string; expire: string | null }
+
+/** See README "Demo seed" → "Administration". */
+export interface SeedOrganisation {
+  /** Dana Lee (user, Platform Team, last login through the demo OIDC provider), Evan Park (user, Platform Team), Fiona Green (consumer). */
+  people: { dana: SeedUser; evan: SeedUser; fiona: SeedUser }
+  /** The custom group "Platform Team" (Dana, Evan). */
+  groups: { platform: string }
+  /**
+   * "CI Pipeline" (key label "ci", expires in 60 days, last used from worker ci-runner-3) and "GPU Agent" (may run tasks as
+   * their owners; key label "agent-gpu-01", expires in 5 days, last used from worker agent-gpu-01).
+   */
+  serviceAccounts: { ci: SeedServiceAccount; gpuAgent: SeedServiceAccount }
+  projects: { dev: string; devVision: string; research: string; researchNlp: string; shared: string; platform: string }
+  /** Three tasks named "train resnet50" (Dev Experiments, Dev Experiments/Vision, Research Experiments) and three more. */
+  tasks: { resnetDev: string; resnetVision: string; resnetResearch: string; bert: string; dataPrep: string; nightlyEval: string }
+  models: { resnet: string; bert: string }
+  queues: { default: string; gpu: string; cpu: string; services: string }
+  datasets: { coco: string; imagenet: string; reviews: string }
+  /** The custom rules (the Admins group's default rules come on top; the Users group has none: RBAC is on). */
+  accessRules: {
+    everyoneReadsProjects: string; everyoneUsesDefaultQueue: string; everyoneReadsDatasets: string; mlTeamDev: string; platformQueues: string
+    bobResearch: string; ciGpuQueue: string; danaDataPrep: string
+  }
+  /** The identity provider configuration "Demo OIDC (loopback)" (provider `oidc`, active) and its client. */
+  oidc: { configurationId: string; clientId: string; clientSecret: string }
 }
 
 /**
@@ -199,6 +247,8 @@ function seedWorkspaces(store: Store, demoCompany: string, admin: { id: string }
     avatar: null, role: 'admin', email: RESEARCH_OWNER.email, created, created_in_version: API_VERSION
   })
   const ownerKey = store.createCredentials(ownerId, 'demo')
+  // a fresh company: RBAC on with the default rules (the Admins and Users groups may use everything)
+  restoreDefaultRules(store, lab.id)
   const adminEmail = store.user(admin.id)?.email
   if (adminEmail) {
     accounts.putWhitelistEntry({ company: lab.id, email: adminEmail.trim().toLowerCase(), role: 'user', added: created, added_by: ownerId, accepted: null, user_id: null })
@@ -219,12 +269,257 @@ function seedWorkspaces(store: Store, demoCompany: string, admin: { id: string }
   }
 }
 
+const DAY_MS = 24 * 3600 * 1000
+
+/** The demo identity provider's users (server/src/oidc-provider.ts; `--oidc`): they match demo users by email. */
+export const DEMO_OIDC_USERS = [
+  { sub: 'alice', email: 'alice@demo.example', name: 'Alice Smith', given_name: 'Alice', family_name: 'Smith', groups: ['ml-team'] },
+  { sub: 'bob', email: 'bob@demo.example', name: 'Bob Jones', given_name: 'Bob', family_name: 'Jones', groups: ['research'] },
+  { sub: 'dana', email: 'dana@demo.example', name: 'Dana Lee', given_name: 'Dana', family_name: 'Lee', groups: ['platform', 'ml-team'] }
+]
+export const DEMO_OIDC_CLIENT_ID = 'clearml-demo'
+/** Where the demo configuration points until a provider is started (`--oidc` rewrites the endpoints to the live one). */
+const DEMO_OIDC_PLACEHOLDER = 'http://127.0.0.1:9400'
+
+/** The demo OIDC configuration's endpoints for an issuer (oidc-provider's paths). */
+export function demoOidcEndpoints(issuer: string) {
+  return {
+    well_known_url: `${issuer}/.well-known/openid-configuration`, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`,
+    userinfo_endpoint: `${issuer}/me`, jwks_uri: `${issuer}/jwks`, revocation_endpoint: null, end_session_endpoint: null
+  }
+}
+
+/**
+ * Demo Company's administration data: three more people, Platform Team, two service accounts with keys, the objects
+ * access rules point at (reusing the resource tasks' project ids for Dev/Research Experiments), access rules (RBAC on;
+ * the Admins group's default rules and eight custom ones), an OIDC provider configuration, user activity and usage.
+ */
+function seedOrganisation(store: Store, company: string, ids: { admin: string; alice: string; bob: string; mlTeam: string }): SeedOrganisation {
+  const admin = new AdminStore(store)
+  const now = store.clock()
+  const ago = (days: number) => new Date(now - days * DAY_MS).toISOString()
+  const person = (name: string, given: string, family: string, role: string, email: string, createdDaysAgo: number): SeedUser => {
+    const id = newId()
+    store.insertUser({ id, company, name, given_name: given, family_name: family, avatar: null, role, email, created: ago(createdDaysAgo), created_in_version: API_VERSION })
+    const cred = store.createCredentials(id, 'demo')
+    return { id, name, accessKey: cred.access_key, secretKey: cred.secret_key }
+  }
+  const dana = person('Dana Lee', 'Dana', 'Lee', 'user', 'dana@demo.example', 40)
+  const evan = person('Evan Park', 'Evan', 'Park', 'user', 'evan@demo.example', 25)
+  const fiona = person('Fiona Green', 'Fiona', 'Green', 'consumer', 'fiona@demo.example', 3)
+  const platform = newId()
+  store.insertUserGroup({ company, id: platform, name: 'Platform Team', description: 'Runs the infrastructure: queues, agents, autoscalers', kind: 'custom', created: store.nowIso() })
+  store.setGroupMembers(company, platform, [dana.id, evan.id])
+
+  // activity (users.get_all_ex include_activity)
+  store.updateUser(ids.admin, { last_ui_access: ago(0.1), last_credentials_login: ago(0.5) })
+  store.updateUser(ids.alice, { last_ui_access: ago(1), last_credentials_login: ago(0.2) })
+  store.updateUser(ids.bob, { last_credentials_login: ago(6) })
+  store.updateUser(dana.id, { last_ui_access: ago(0.8), last_provider: 'oidc', last_provider_name: 'Demo OIDC (loopback)', last_provider_login: ago(0.8) })
+  store.updateUser(evan.id, { last_ui_access: ago(12) })
+
+  // service accounts, each with one key
+  const service = (name: string, allow: boolean, label: string, expiresInDays: number, usedFrom: string, usedDaysAgo: number): SeedServiceAccount => {
+    const id = insertServiceUser(store, company, name, allow)
+    const expire = new Date(now + expiresInDays * DAY_MS).toISOString()
+    const cred = store.createCredentials(id, label, undefined, { company, expire })
+    store.db.prepare('UPDATE credentials SET last_used = ?, last_used_from = ? WHERE access_key = ?').run(ago(usedDaysAgo), usedFrom, cred.access_key)
+    return { id, name, accessKey: cred.access_key, secretKey: cred.secret_key, expire }
+  }
+  const ci = service('CI Pipeline', false, 'ci', 60, 'ci-runner-3', 1 / 24)
+  const gpuAgent = service('GPU Agent', true, 'agent-gpu-01', 5, 'agent-gpu-01', 10 / 1440)
+
+  // objects: the resource tasks' projects are reused for Dev / Research Experiments
+  const resourceProjects = new Map((store.db.prepare('SELECT DISTINCT project_name, project_id FROM resource_tasks WHERE company = ? AND project_id IS NOT NULL')
+    .all(company) as Array<{ project_name: string; project_id: string }>).map((r) => [r.project_name, r.project_id]))
+  const obj = (kind: ObjectRow['kind'], name: string, fields: Partial<ObjectRow> = {}, daysAgo = 30): string => {
+    const { id: given, ...rest } = fields
+    const id = given ?? newId()
+    admin.insertObject({
+      kind, id, company, name, display_name: null, project: null, status: null, type: null, queue: null, task: null, framework: null, user_id: ids.admin,
+      description: null, tags: '[]', created: ago(daysAgo), last_update: ago(Math.max(0, daysAgo - 1)), ...rest
+    })
+    return id
+  }
+  const projects = {
+    dev: obj('project', 'Dev Experiments', { id: resourceProjects.get('Dev Experiments'), description: "The Dev team's experiments", user_id: ids.alice }, 90),
+    devVision: '', research: obj('project', 'Research Experiments', { id: resourceProjects.get('Research Experiments'), description: "The Research team's experiments", user_id: ids.bob }, 88),
+    researchNlp: '', shared: obj('project', 'Shared Datasets', { description: 'Datasets everyone uses' }, 80),
+    platform: obj('project', 'Platform', { description: 'Infrastructure jobs', user_id: dana.id }, 70)
+  }
+  projects.devVision = obj('project', 'Dev Experiments/Vision', { project: projects.dev, user_id: ids.alice }, 60)
+  projects.researchNlp = obj('project', 'Research Experiments/NLP', { project: projects.research, user_id: ids.bob }, 55)
+  const queues = {
+    default: obj('queue', 'default', { display_name: null }, 100),
+    gpu: obj('queue', 'gpu_queue', { display_name: 'GPU queue', user_id: dana.id }, 95),
+    cpu: obj('queue', 'cpu_queue', { display_name: 'CPU queue', user_id: dana.id }, 95),
+    services: obj('queue', 'services', { display_name: null }, 100)
+  }
+  const task = (name: string, project: string, status: string, user: string, daysAgo: number, extra: Partial<ObjectRow> = {}) =>
+    obj('task', name, { project, status, type: 'training', user_id: user, ...extra }, daysAgo)
+  const tasks = {
+    resnetDev: task('train resnet50', projects.dev, 'completed', ids.alice, 20),
+    resnetVision: task('train resnet50', projects.devVision, 'failed', ids.alice, 12),
+    resnetResearch: task('train resnet50', projects.research, 'in_progress', ids.bob, 2),
+    bert: task('bert finetune', projects.researchNlp, 'queued', ids.bob, 1, { queue: queues.gpu }),
+    dataPrep: task('data prep', projects.shared, 'completed', dana.id, 30, { type: 'data_processing' }),
+    nightlyEval: task('nightly eval', projects.platform, 'created', ci.id, 0.5, { type: 'testing' })
+  }
+  const models = {
+    resnet: obj('model', 'resnet50-best', { project: projects.dev, task: tasks.resnetDev, status: 'published', framework: 'PyTorch', user_id: ids.alice }, 19),
+    bert: obj('model', 'bert-base-finetuned', { project: projects.researchNlp, task: tasks.bert, status: 'created', framework: 'PyTorch', user_id: ids.bob }, 1)
+  }
+  const datasets = {
+    coco: obj('dataset', 'COCO 2017', { project: projects.shared, user_id: dana.id, description: 'Object detection' }, 75),
+    imagenet: obj('dataset', 'ImageNet subset', { project: projects.shared, user_id: dana.id }, 74),
+    reviews: obj('dataset', 'Customer reviews', { project: projects.researchNlp, user_id: ids.bob }, 50)
+  }
+
+  // access rules: the Admins' defaults, and custom rules (the Users group has no default rules here)
+  restoreDefaultRules(store, company, ['admins'])
+  const rule = (name: string, description: string, entity_type: AccessRuleRow['entity_type'], entity_id: string | null, access_permission: AccessRuleRow['access_permission'],
+    groups: string[], users: string[]): string => {
+    const id = newId()
+    admin.putRule({
+      company, id, name, description, entity_type, entity_id, access_permission, groups: JSON.stringify(groups), users: JSON.stringify(users),
+      autocreated: 0, metadata: '{}', created: store.nowIso(), last_update: store.nowIso()
+    })
+    return id
+  }
+  const accessRules = {
+    everyoneReadsProjects: rule('Everyone reads all projects', 'Read-only access to every project and its contents', 'project', '*', 'read', [USERS_GROUP_ID], []),
+    everyoneUsesDefaultQueue: rule('Everyone uses the default queue', 'Enqueue to the default queue', 'queue', queues.default, 'read_write', [USERS_GROUP_ID], []),
+    everyoneReadsDatasets: rule('Everyone reads datasets', 'Read-only access to every dataset', 'dataset', '*', 'read', [USERS_GROUP_ID], []),
+    mlTeamDev: rule('ML Team owns Dev Experiments', 'Read & modify Dev Experiments and its subprojects', 'project', projects.dev, 'read_write', [ids.mlTeam], []),
+    platformQueues: rule('Platform Team manages queues', 'Read & modify every queue', 'queue', '*', 'read_write', [platform], []),
+    bobResearch: rule('Bob edits Research Experiments', 'Read & modify Research Experiments', 'project', projects.research, 'read_write', [], [ids.bob]),
+    ciGpuQueue: rule('CI uses the GPU queue', 'The CI service account enqueues to the GPU queue', 'queue', queues.gpu, 'read_write', [], [ci.id, gpuAgent.id]),
+    danaDataPrep: rule('Dana edits the data prep task', 'One task only', 'task', tasks.dataPrep, 'read_write', [], [dana.id])
+  }
+  setPermissionsEnabled(store, company, true)
+
+  // the identity provider configuration (its endpoints follow a provider started with --oidc)
+  const clientSecret = `demo-oidc-${newId()}`
+  const configurationId = newId()
+  const config = {
+    webapp_url: 'http://127.0.0.1:8008', callback_url: 'http://127.0.0.1:8008/callback_oidc', display_name: 'Demo OIDC (loopback)',
+    client_id: DEMO_OIDC_CLIENT_ID, client_secret: clientSecret, ...demoOidcEndpoints(DEMO_OIDC_PLACEHOLDER), user_info_from_id_token: false,
+    verify_token_signature: true, email_verification: true, create_new_users: false, code_challenge_method: 'S256', scopes: 'openid,email,profile',
+    additional_scopes: 'groups', custom_authorization_params: {}, claim_user_id: 'sub', claim_email: 'email', claim_name: 'name',
+    claim_given_name: 'given_name', claim_family_name: 'family_name', claim_avatar: 'picture', claim_groups: 'groups', group_sync: true,
+    group_mapping: [{ idp_group: 'ml-team', clearml_groups: [ids.mlTeam] }, { idp_group: 'platform', clearml_groups: [platform] }]
+  }
+  admin.putSsoConfiguration({
+    id: configurationId, company, provider: 'oidc', category: 'oidc', display_name: config.display_name, active: 1, readonly: 0,
+    config: JSON.stringify(config), created: store.nowIso(), last_update: store.nowIso()
+  })
+  new AccountStore(store).setCompanySetting(company, USAGE_SETTING, '1')
+
+  return {
+    people: { dana, evan, fiona }, groups: { platform }, serviceAccounts: { ci, gpuAgent }, projects, tasks, models, queues, datasets, accessRules,
+    oidc: { configurationId, clientId: DEMO_OIDC_CLIENT_ID, clientSecret }
+  }
+}
+
+/** What a company holds (SeedInfo.counts). */
+export function companyCounts(store: Store, company: string): SeedCounts {
+  const users = store.usersOfCompany(company)
+  const objects = (kind: string) => (store.db.prepare('SELECT count(*) AS n FROM objects WHERE company = ? AND kind = ?').get(company, kind) as { n: number }).n
+  const policyQueues = (store.db.prepare('SELECT count(*) AS n FROM resource_queues WHERE company = ?').get(company) as { n: number }).n
+  return {
+    users: users.length, serviceAccounts: users.filter((u) => u.service === 1).length, groups: store.userGroupsOfCompany(company).length,
+    accessRules: new AdminStore(store).ruleCount(company), projects: objects('project'), tasks: objects('task'), models: objects('model'),
+    queues: objects('queue') + policyQueues, datasets: objects('dataset')
+  }
+}
+
+/** --seed large: the sizes of the bulk data added to Demo Company. */
+export const LARGE_SEED = { users: 50_000, accessRules: 20_000, groups: 200, projects: 2_000, tasks: 10_000, queues: 100 }
+
+const FIRST = ['Ava', 'Ben', 'Chloe', 'David', 'Ella', 'Finn', 'Grace', 'Hugo', 'Isla', 'Jack', 'Kira', 'Liam', 'Mia', 'Noah', 'Olivia', 'Paul', 'Quinn', 'Ruby', 'Sam', 'Tara']
+const LAST = ['Adams', 'Brown', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Hughes', 'Ito', 'Jensen', 'Kim', 'Lopez', 'Meyer', 'Novak', 'Okafor', 'Patel', 'Rossi', 'Silva', 'Tanaka', 'Weber']
+
+/**
+ * Bulk data for benchmarks (`--seed large`), in one transaction with prepared statements: LARGE_SEED.users users
+ * (no keys), LARGE_SEED.groups groups (every user in one or two), projects (a fifth of them subprojects), tasks,
+ * queues, and LARGE_SEED.accessRules rules on those objects, each for one to three groups and up to two users.
+ * Deterministic names (user00001@large.example …); ids are random.
+ */
+function seedLarge(store: Store, company: string): void {
+  const now = store.nowIso()
+  // ids: a random 20-hex prefix per run and a 12-hex counter, so the bulk inserts append to the indexes in order
+  const prefix = newId().slice(0, 20)
+  let counter = 0
+  const bulkId = () => prefix + (counter++).toString(16).padStart(12, '0')
+  const insertUser = store.db.prepare(`INSERT INTO users (id, company, name, given_name, family_name, avatar, role, email, created, created_in_version, preferences)
+    VALUES (?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, '{}')`)
+  const userIds: string[] = []
+  for (let i = 1; i <= LARGE_SEED.users; i++) {
+    const id = bulkId()
+    const given = FIRST[i % FIRST.length]
+    const family = LAST[Math.floor(i / FIRST.length) % LAST.length]
+    insertUser.run(id, company, `${given} ${family} ${i}`, given, family, i % 97 === 0 ? 'admin' : 'user', `user${String(i).padStart(5, '0')}@large.example`, now, API_VERSION)
+    userIds.push(id)
+  }
+  const insertGroup = store.db.prepare(`INSERT INTO user_groups (company, id, name, description, kind, created) VALUES (?, ?, ?, ?, 'custom', ?)`)
+  const groupIds: string[] = []
+  for (let g = 1; g <= LARGE_SEED.groups; g++) {
+    const id = bulkId()
+    insertGroup.run(company, id, `Team ${String(g).padStart(3, '0')}`, `Bulk group ${g}`, now)
+    groupIds.push(id)
+  }
+  // memberships in key order (group, user): appends to the primary key
+  const memberships = groupIds.map(() => [] as string[])
+  userIds.forEach((u, i) => {
+    const first = i % groupIds.length
+    memberships[first].push(u)
+    const second = (i * 7 + 3) % groupIds.length
+    if (i % 2 === 0 && second !== first) memberships[second].push(u)
+  })
+  const member = store.db.prepare('INSERT INTO user_group_members (company, grp, user_id) VALUES (?, ?, ?)')
+  groupIds.forEach((g, gi) => {
+    for (const u of memberships[gi].sort()) member.run(company, g, u)
+  })
+  const admin = new AdminStore(store)
+  const insertRule = store.db.prepare(`INSERT INTO access_rules (company, id, name, description, entity_type, entity_id, access_permission, groups, users,
+    autocreated, metadata, created, last_update) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, '{}', ?, ?)`)
+  const object = (kind: ObjectRow['kind'], name: string, project: string | null, extra: Partial<ObjectRow> = {}) => {
+    const id = bulkId()
+    admin.insertObject({
+      kind, id, company, name, display_name: null, project, status: null, type: null, queue: null, task: null, framework: null,
+      user_id: userIds[name.length % userIds.length], description: null, tags: '[]', created: now, last_update: now, ...extra
+    })
+    return id
+  }
+  const projectIds: string[] = []
+  for (let p = 1; p <= LARGE_SEED.projects; p++) {
+    const parent = p % 5 === 0 ? projectIds[p - 2] : null
+    projectIds.push(object('project', parent ? `Bulk project ${p - 1}/Sub ${p}` : `Bulk project ${p}`, parent))
+  }
+  const statuses = ['created', 'queued', 'in_progress', 'completed', 'failed']
+  const taskIds: string[] = []
+  for (let t = 1; t <= LARGE_SEED.tasks; t++) {
+    taskIds.push(object('task', `bulk task ${t % 1000}`, projectIds[t % projectIds.length], { status: statuses[t % statuses.length], type: 'training', user_id: userIds[t % userIds.length] }))
+  }
+  const queueIds: string[] = []
+  for (let q = 1; q <= LARGE_SEED.queues; q++) queueIds.push(object('queue', `bulk_queue_${q}`, null, { display_name: `Bulk queue ${q}` }))
+  for (let r = 0; r < LARGE_SEED.accessRules; r++) {
+    const kind = r % 10 < 6 ? 'project' : r % 10 < 9 ? 'task' : 'queue'
+    const pool = kind === 'project' ? projectIds : kind === 'task' ? taskIds : queueIds
+    const entity = r % 101 === 0 ? '*' : pool[(r * 31) % pool.length]
+    const groups = [groupIds[r % groupIds.length], ...(r % 3 === 0 ? [groupIds[(r * 13) % groupIds.length]] : [])]
+    const users = r % 4 === 0 ? [userIds[(r * 17) % userIds.length]] : []
+    insertRule.run(company, bulkId(), `Bulk rule ${r + 1}`, `Generated ${kind} rule`, kind, entity, r % 2 ? 'read' : 'read_write',
+      JSON.stringify([...new Set(groups)]), JSON.stringify(users), now, now)
+  }
+}
+
 /**
  * Seeds the demo company only into an empty database. The demo secrets are kept in the meta table
  * (plain text, demo only) so the seed info can be reprinted after a restart. A data dir seeded before groups and
  * vaults were part of the demo gets them once (ML Team, the two vaults), keeping its users and keys.
  */
-export function seedDemo(store: Store): void {
+export function seedDemo(store: Store, kind: 'demo' | 'large' = 'demo'): void {
   if (!store.isEmpty()) {
     upgradeDemoSeed(store)
     return
@@ -247,13 +542,28 @@ export function seedDemo(store: Store): void {
     const [admin, alice, bob] = users
     const strip = ({ id, name, accessKey, secretKey }: SeedUser): SeedUser => ({ id, name, accessKey, secretKey })
     const groupsAndVaults = seedGroupsAndVaults(store, company.id, admin, alice.id)
+    const resources = seedResources(store, company.id, admin.id, groupsAndVaults.groups.mlTeam, alice.id, bob.id)
+    const workspaces = seedWorkspaces(store, company.id, admin)
+    const organisation = seedOrganisation(store, company.id, { admin: admin.id, alice: alice.id, bob: bob.id, mlTeam: groupsAndVaults.groups.mlTeam })
     const info: SeedInfo = {
-      companyId: company.id, companyName: company.name, admin: strip(admin), users, member: strip(alice), outsider: strip(bob),
-      ...groupsAndVaults, resources: seedResources(store, company.id, admin.id, groupsAndVaults.groups.mlTeam, alice.id, bob.id),
-      ...seedWorkspaces(store, company.id, admin)
+      kind, companyId: company.id, companyName: company.name, admin: strip(admin), users, member: strip(alice), outsider: strip(bob),
+      ...groupsAndVaults, resources, ...workspaces, organisation, counts: companyCounts(store, company.id)
     }
     store.setMeta(SEED_KEY, JSON.stringify(info))
   })
+  if (kind === 'large') {
+    const info = JSON.parse(store.getMeta(SEED_KEY)!) as SeedInfo
+    // bulk inserts of rows that reference each other correctly by construction: without per-row foreign-key checks
+    store.db.pragma('foreign_keys = OFF')
+    try {
+      store.tx(() => {
+        seedLarge(store, info.companyId)
+        store.setMeta(SEED_KEY, JSON.stringify({ ...info, counts: companyCounts(store, info.companyId) }))
+      })
+    } finally {
+      store.db.pragma('foreign_keys = ON')
+    }
+  }
 }
 
 /** Adds what a data dir demo-seeded by an older server lacks (see seedDemo). */
@@ -261,7 +571,7 @@ function upgradeDemoSeed(store: Store): void {
   const raw = store.getMeta(SEED_KEY)
   if (!raw) return
   const info = JSON.parse(raw) as Partial<SeedInfo> & Pick<SeedInfo, 'companyId' | 'admin' | 'users'>
-  if (info.groups && info.vaults && info.member && info.outsider && info.resources && info.workspaces && info.pendingInvites) return
+  if (info.groups && info.vaults && info.member && info.outsider && info.resources && info.workspaces && info.pendingInvites && info.organisation) return
   const [, alice, bob] = info.users
   if (!alice || !bob || !store.user(alice.id) || !store.user(bob.id) || !store.company(info.companyId)) return
   store.tx(() => {
@@ -283,6 +593,16 @@ function upgradeDemoSeed(store: Store): void {
     if (!(upgraded.workspaces && upgraded.pendingInvites) && store.user(info.admin.id) && !store.membershipsOf(info.admin.id).length) {
       upgraded = { ...upgraded, ...seedWorkspaces(store, info.companyId, info.admin) }
     }
+    // administration: only into a company without access rules, service accounts or a Platform Team yet
+    if (!upgraded.organisation && upgraded.groups && store.userGroup(info.companyId, upgraded.groups.mlTeam) &&
+        !new AdminStore(store).ruleCount(info.companyId) && !store.userGroupsOfCompany(info.companyId).some((g) => g.name === 'Platform Team') &&
+        !store.usersOfCompany(info.companyId).some((u) => u.service === 1)) {
+      upgraded = {
+        ...upgraded, kind: upgraded.kind ?? 'demo',
+        organisation: seedOrganisation(store, info.companyId, { admin: info.admin.id, alice: alice.id, bob: bob.id, mlTeam: upgraded.groups.mlTeam })
+      }
+      upgraded.counts = companyCounts(store, info.companyId)
+    }
     store.setMeta(SEED_KEY, JSON.stringify(upgraded))
   })
 }
@@ -296,6 +616,8 @@ export function loadSeedInfo(store: Store): SeedInfo | undefined {
   const renamed = <T extends SeedUser>(u: T): T => ({ ...u, name: nameOf(u.id, u.name) })
   return {
     ...info,
+    kind: info.kind ?? 'demo',
+    counts: info.counts ?? companyCounts(store, info.companyId),
     companyName: store.company(info.companyId)?.name ?? info.companyName,
     admin: renamed(info.admin),
     users: info.users.map(renamed),

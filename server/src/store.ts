@@ -96,7 +96,38 @@ const MIGRATIONS: string[] = [
      id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), created TEXT NOT NULL, created_by TEXT NOT NULL,
      expires TEXT NOT NULL);
    CREATE TABLE company_settings (
-     company TEXT NOT NULL REFERENCES companies(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (company, key));`
+     company TEXT NOT NULL REFERENCES companies(id), key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (company, key));`,
+  // v5: administration (admin-store.ts). Service accounts and removed users are flagged on users (a removed user's row
+  // stays so references keep resolving); user activity; access rules; the objects the access rules point at
+  // (projects, tasks, models, queues, datasets); SSO provider configurations and Test Provider sessions
+  `ALTER TABLE users ADD COLUMN service INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN allow_running_as_owner INTEGER NOT NULL DEFAULT 0;
+   ALTER TABLE users ADD COLUMN deleted TEXT;
+   ALTER TABLE users ADD COLUMN last_credentials_login TEXT;
+   ALTER TABLE users ADD COLUMN last_ui_access TEXT;
+   ALTER TABLE users ADD COLUMN last_provider TEXT;
+   ALTER TABLE users ADD COLUMN last_provider_login TEXT;
+   ALTER TABLE users ADD COLUMN last_provider_name TEXT;
+   CREATE INDEX users_company ON users(company);
+   CREATE INDEX user_group_members_user ON user_group_members(company, user_id);
+   CREATE TABLE access_rules (
+     company TEXT NOT NULL REFERENCES companies(id), id TEXT NOT NULL, name TEXT NOT NULL, description TEXT NOT NULL,
+     entity_type TEXT NOT NULL, entity_id TEXT, access_permission TEXT NOT NULL, groups TEXT NOT NULL, users TEXT NOT NULL,
+     autocreated INTEGER NOT NULL DEFAULT 0, metadata TEXT NOT NULL DEFAULT '{}', created TEXT NOT NULL, last_update TEXT NOT NULL,
+     PRIMARY KEY (company, id));
+   CREATE INDEX access_rules_entity ON access_rules(company, entity_type, entity_id);
+   CREATE TABLE objects (
+     kind TEXT NOT NULL, id TEXT NOT NULL, company TEXT NOT NULL REFERENCES companies(id), name TEXT NOT NULL, display_name TEXT,
+     project TEXT, status TEXT, type TEXT, queue TEXT, task TEXT, framework TEXT, user_id TEXT, description TEXT,
+     tags TEXT NOT NULL DEFAULT '[]', created TEXT NOT NULL, last_update TEXT NOT NULL, PRIMARY KEY (kind, id));
+   CREATE INDEX objects_company ON objects(company, kind);
+   CREATE TABLE sso_configurations (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL REFERENCES companies(id), provider TEXT NOT NULL, category TEXT NOT NULL,
+     display_name TEXT NOT NULL, active INTEGER NOT NULL, readonly INTEGER NOT NULL DEFAULT 0, config TEXT NOT NULL,
+     created TEXT NOT NULL, last_update TEXT NOT NULL);
+   CREATE TABLE sso_test_sessions (
+     id TEXT PRIMARY KEY, company TEXT NOT NULL, user_id TEXT NOT NULL, provider TEXT NOT NULL, config TEXT NOT NULL,
+     redirect_uri TEXT NOT NULL, code_verifier TEXT, nonce TEXT NOT NULL, app_state TEXT, created TEXT NOT NULL, expires TEXT NOT NULL);`
 ]
 
 export const DB_FILE = 'clearml-reference.sqlite'
@@ -106,6 +137,17 @@ export interface UserRow {
   id: string; company: string; name: string; given_name: string | null; family_name: string | null
   avatar: string | null; role: string; email: string | null; created: string; created_in_version: string | null
   preferences: string
+  /** v5 columns (always present when read; optional on insert). 1 = a service account (auth.create_service_user). */
+  service?: number
+  /** Service accounts: may run tasks as their owners (X-Clearml-Impersonate-As). */
+  allow_running_as_owner?: number
+  /** Set when the user was removed (auth.delete_user): the row stays so references keep resolving. */
+  deleted?: string | null
+  last_credentials_login?: string | null
+  last_ui_access?: string | null
+  last_provider?: string | null
+  last_provider_login?: string | null
+  last_provider_name?: string | null
 }
 export interface CredentialRow {
   access_key: string; secret_key: string; user_id: string; label: string | null; created: string
@@ -165,7 +207,19 @@ export class Store {
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('foreign_keys = ON')
     this.db.pragma('busy_timeout = 5000')
+    // a larger page cache (64 MiB) keeps bulk seeding (--seed large) and big listings fast
+    this.db.pragma('cache_size = -65536')
+    // WAL with NORMAL sync: durable across an application crash, and far faster commits (demo/test server)
+    this.db.pragma('synchronous = NORMAL')
     this.migrate()
+  }
+
+  private readonly statements = new Map<string, Database.Statement>()
+  /** A prepared statement, compiled once per store (hot paths and bulk inserts). */
+  stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql)
+    if (!s) this.statements.set(sql, (s = this.db.prepare(sql)))
+    return s
   }
 
   private migrate(): void {
@@ -236,9 +290,9 @@ export class Store {
    * order), each as seen in this company (see userInCompany).
    */
   usersOfCompany(company: string): UserRow[] {
-    const own = this.db.prepare('SELECT * FROM users WHERE company = ? ORDER BY rowid').all(company) as UserRow[]
+    const own = this.db.prepare('SELECT * FROM users WHERE company = ? AND deleted IS NULL ORDER BY rowid').all(company) as UserRow[]
     const joined = this.db.prepare(`SELECT u.*, m.role AS member_role FROM company_members m JOIN users u ON u.id = m.user_id
-      WHERE m.company = ? ORDER BY m.rowid`).all(company) as Array<UserRow & { member_role: string }>
+      WHERE m.company = ? AND u.deleted IS NULL ORDER BY m.rowid`).all(company) as Array<UserRow & { member_role: string }>
     return [...own, ...joined.map(({ member_role, ...u }) => ({ ...u, company, role: member_role }))]
   }
   /**
@@ -247,14 +301,14 @@ export class Store {
    */
   userInCompany(userId: string, company: string): UserRow | undefined {
     const user = this.user(userId)
-    if (!user) return undefined
+    if (!user || user.deleted) return undefined // a removed user is in no company any more
     if (user.company === company) return user
     const m = this.membership(company, userId)
     return m ? { ...user, company, role: m.role } : undefined
   }
   /** Users whose email matches (trimmed, case-insensitive), in creation order. */
   usersByEmail(email: string): UserRow[] {
-    return this.db.prepare('SELECT * FROM users WHERE lower(trim(email)) = lower(trim(?)) ORDER BY rowid').all(email) as UserRow[]
+    return this.db.prepare('SELECT * FROM users WHERE lower(trim(email)) = lower(trim(?)) AND deleted IS NULL ORDER BY rowid').all(email) as UserRow[]
   }
   renameCompany(id: string, name: string): number {
     return this.db.prepare('UPDATE companies SET name = ? WHERE id = ?').run(name, id).changes
@@ -274,11 +328,15 @@ export class Store {
   deleteMembership(company: string, userId: string): number {
     return this.db.prepare('DELETE FROM company_members WHERE company = ? AND user_id = ?').run(company, userId).changes
   }
+  setMemberRole(company: string, userId: string, role: string): number {
+    return this.db.prepare('UPDATE company_members SET role = ? WHERE company = ? AND user_id = ?').run(role, company, userId).changes
+  }
   /** Drops the user's stored group memberships in one company. */
   deleteGroupMemberships(company: string, userId: string): void {
     this.db.prepare('DELETE FROM user_group_members WHERE company = ? AND user_id = ?').run(company, userId)
   }
-  updateUser(id: string, fields: Partial<Pick<UserRow, 'name' | 'given_name' | 'family_name' | 'preferences'>>): void {
+  updateUser(id: string, fields: Partial<Pick<UserRow, 'name' | 'given_name' | 'family_name' | 'preferences' | 'role' | 'allow_running_as_owner' |
+    'deleted' | 'last_credentials_login' | 'last_ui_access' | 'last_provider' | 'last_provider_login' | 'last_provider_name'>>): void {
     const keys = Object.keys(fields)
     if (!keys.length) return
     this.db.prepare(`UPDATE users SET ${keys.map((k) => `${k} = @${k}`).join(', ')} WHERE id = @id`).run({ ...fields, id })

@@ -41,7 +41,7 @@ const upsert = (body: Record<string, unknown>) => ok('/permissions.add_or_update
 describe('permissions.get_user_groups', () => {
   it('lists the built-ins (Users, Admins, Queue admins) and the custom groups with the published fields', async () => {
     const list = await groups()
-    expect(list.map((g) => g.name)).toEqual(['Users', 'Admins', 'Queue admins', 'ML Team'])
+    expect(list.map((g) => g.name)).toEqual(['Users', 'Admins', 'Queue admins', 'ML Team', 'Platform Team'])
     for (const g of list) {
       for (const k of Object.keys(g)) expect(GROUP_FIELDS).toContain(k)
       for (const u of g.users) for (const k of Object.keys(u)) expect(GROUP_USER_FIELDS).toContain(k)
@@ -49,7 +49,9 @@ describe('permissions.get_user_groups', () => {
     }
     const [users, admins, queueAdmins, mlTeam] = list
     expect(users).toMatchObject({ id: USERS_GROUP_ID, system: true, assignable: false })
-    expect(users.users.map((u) => u.id).sort()).toEqual(seed.users.map((u) => u.id).sort()) // everyone, implicitly
+    // everyone, implicitly (service accounts included)
+    const everyone = [...seed.users, ...Object.values(seed.organisation.people), ...Object.values(seed.organisation.serviceAccounts)]
+    expect(users.users.map((u) => u.id).sort()).toEqual(everyone.map((u) => u.id).sort())
     expect(admins).toMatchObject({ id: seed.groups.admins, system: true, assignable: false, users: [{ id: admin.id, name: 'Admin User', email: 'admin@demo.example' }] })
     expect(queueAdmins).toMatchObject({ id: seed.groups.queueAdmins, system: true, assignable: true, users: [] })
     expect(mlTeam).toEqual({
@@ -132,7 +134,7 @@ describe('permissions.delete_user_groups', () => {
     }
     expect(await ok('/permissions.delete_user_groups', admin, { groups: [a, b, 'unknown', a] })).toEqual({ deleted: 2 })
     expect(await ok('/permissions.delete_user_groups', admin, { groups: [a] })).toEqual({ deleted: 0 })
-    expect((await groups()).map((g) => g.name)).toEqual(['Users', 'Admins', 'Queue admins', 'ML Team'])
+    expect((await groups()).map((g) => g.name)).toEqual(['Users', 'Admins', 'Queue admins', 'ML Team', 'Platform Team'])
     // the group's vault stays (listed without group_name) and applies to nobody
     expect(await seen()).not.toContain(vault)
     const org = (expectCode(await call(srv.url, '/users.get_organization_vaults', { basic: admin, body: {} }), 200, 0).body.data.vaults as Array<Record<string, unknown>>).find((v) => v.id === vault)

@@ -34,7 +34,7 @@ describe('persistence', () => {
       const prefs = expectCode(await call(second.url, '/users.get_preferences', { token }), 200, 0).body.data.preferences
       expect(prefs.views.theme).toBe('system')
       const users = expectCode(await call(second.url, '/users.get_all', { token }), 200, 0).body.data.users
-      expect(users).toHaveLength(3)
+      expect(users).toHaveLength(seedBefore.counts.users)
     } finally {
       await second.close()
     }

@@ -40,7 +40,7 @@ describe('users', () => {
     const names = async (body: object) =>
       (expectCode(await call(srv.url, '/users.get_all', { basic: admin, body }), 200, 0).body.data.users as Array<{ name: string }>).map((u) => u.name)
     expect(await names({ name: 'Smith|User', order_by: ['name'] })).toEqual(['Admin User', 'Alice Smith'])
-    expect(await names({ order_by: ['-name'], page: 1, page_size: 2 })).toEqual([(await names({ order_by: ['name'] }))[0]])
+    expect(await names({ order_by: ['-name'], page: 1, page_size: 2 })).toEqual((await names({ order_by: ['-name'] })).slice(2, 4))
     expectCode(await call(srv.url, '/users.get_all', { basic: admin, body: { name: '(' } }), 400, 12)
     expectCode(await call(srv.url, '/users.get_all', { basic: admin, body: { page_size: 0 } }), 400, 12)
     const full = expectCode(await call(srv.url, '/users.get_all', { basic: admin, body: {} }), 200, 0).body.data.users[0]

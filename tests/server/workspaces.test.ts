@@ -60,12 +60,12 @@ describe('the demo seed', () => {
       adminKey: { accessKey: expect.stringMatching(/^[A-Z0-9]{30}$/), secretKey: expect.any(String) }
     })
     expect(seed.pendingInvites).toEqual(['carol@demo.example'])
-    // the existing seed is unchanged: three users in Demo Company
+    // the three original users are unchanged; Demo Company also has the administration seed's people and service accounts
     expect(seed.users.map((u) => u.name)).toEqual(['Admin User', 'Alice Smith', 'Bob Jones'])
-    expect((await ok('users.get_all')).users).toHaveLength(3)
+    expect((await ok('users.get_all')).users).toHaveLength(seed.counts.users)
 
     expect(await companies()).toEqual([
-      { id: seed.companyId, name: 'Demo Company', allowed: null, allocated: 4, owners: [{ id: admin.id, name: 'Admin User' }] },
+      { id: seed.companyId, name: 'Demo Company', allowed: null, allocated: seed.counts.users + 1, owners: [{ id: admin.id, name: 'Admin User' }] },
       { id: lab, name: 'Research Lab', allowed: null, allocated: 2, owners: [{ id: riley.id, name: 'Riley Chen' }] }
     ])
     expect((await companies(alice)).map((c) => c.name)).toEqual(['Demo Company'])
@@ -171,7 +171,7 @@ describe('invites', () => {
     await fails('login.add_whitelist_entries', { emails: ['x@y.example'] }, 403, 20, alice)
     expect(await ok('login.add_whitelist_entries', {})).toEqual({ added: [] })
     // pending invites count as allocated seats
-    expect((await companies())[0].allocated).toBe(5)
+    expect((await companies())[0].allocated).toBe(seed.counts.users + 2)
 
     // Research Lab: the demo admin's invite was accepted
     const labSettings = await ok('login.get_settings', {}, riley)

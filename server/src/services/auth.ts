@@ -40,6 +40,11 @@ export const authEndpoints = [
         identity = other
       }
       const token = ctx.server.issueToken(identity, ttl)
+      // users.get_all_ex activity: the last time the key holder's credentials obtained a token
+      if (ctx.auth?.kind === 'basic') {
+        const owner = ctx.server.store.credential(ctx.auth.accessKey)?.user_id
+        if (owner) ctx.server.store.updateUser(owner, { last_credentials_login: ctx.server.store.nowIso() })
+      }
       // set_cookie (enterprise, default true): a desktop client sends false
       if (!(enterprise && ctx.data.set_cookie === false)) ctx.setCookie(`${COOKIE_NAME}=${token}; Path=/; HttpOnly; SameSite=Lax; Max-Age=${ttl}`)
       return { token }

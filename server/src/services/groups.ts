@@ -29,7 +29,7 @@ export const groupEndpoints = [
           ...compact({ id: g.id, name: g.name, description: g.description }),
           ...groupFlags(g),
           users: groupMembers(store, g).map((u) => compact({ id: u.id, name: u.name, email: u.email })),
-          // this server has no access rules: the permission list is always empty
+          // the group's service permissions: none here (access rules are permissions.get_access_rules)
           ...(include_permissions === true && { permissions: [] })
         }))
       }
