@@ -23,6 +23,8 @@ import { vaultProvisioner } from './vaults/provisioner'
 import { cachedConfig, resourcesHandlers } from './resources/handlers'
 import { resourceLocal, resourcesProvisioner } from './resources/provisioner'
 import { userSettingsHandlers } from './user-settings/handlers'
+import { adminUsersHandlers } from './admin-users/handlers'
+import { identityProvidersHandlers } from './identity-providers/handlers'
 import { createKeyFileStore, type SecretStore } from './secrets'
 import { Session } from './session'
 
@@ -124,7 +126,9 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...draftsHandlers(ctx),
     ...vaultsHandlers(ctx),
     ...resourcesHandlers(ctx, resources),
-    ...userSettingsHandlers(ctx)
+    ...userSettingsHandlers(ctx),
+    ...adminUsersHandlers(ctx),
+    ...identityProvidersHandlers(ctx)
   }
   const dispatch = createDispatch({
     handlers,

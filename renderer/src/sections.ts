@@ -77,6 +77,7 @@ export const sections: Section[] = [
     title: 'Identity Providers',
     group: 'admin',
     enterprise: true,
+    component: () => import('./features/identity-providers/IdentityProvidersView.vue'),
     description: 'Manage the identity providers users sign in with.'
   },
   {

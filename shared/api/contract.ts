@@ -10,6 +10,8 @@ import { draftsMethods } from './methods/drafts'
 import { profileMethods } from './methods/profile'
 import { resourcesMethods } from './methods/resources'
 import { userSettingsMethods } from './methods/user-settings'
+import { adminUsersMethods } from './methods/admin-users'
+import { identityProvidersMethods } from './methods/identity-providers'
 import { vaultsMethods } from './methods/vaults'
 
 export const methods = {
@@ -20,7 +22,9 @@ export const methods = {
   ...draftsMethods,
   ...vaultsMethods,
   ...resourcesMethods,
-  ...userSettingsMethods
+  ...userSettingsMethods,
+  ...adminUsersMethods,
+  ...identityProvidersMethods
 } satisfies Record<string, MethodDef<z.ZodType, unknown>>
 
 export type Methods = typeof methods

@@ -1,0 +1,27 @@
+// The Identity Providers e2e fixture: the usual environment with the demo's loopback OpenID provider running
+// (StartOptions.oidc: the seeded "Demo OIDC (loopback)" connection points at it), plus a second provider started
+// here with startOidcProvider, whose client a test configures through the New Connection wizard.
+import { test as base, expect } from '@playwright/test'
+import { startOidcProvider, type RunningOidcProvider } from '../../server/src/index'
+import { disposeEnv, makeEnv, type Env } from './fixtures'
+
+export const IDP_CLIENT = { client_id: 'console-e2e', client_secret: 'console-e2e-secret-4b1d0c' }
+export const IDP_USERS = [
+  { sub: 'erin', email: 'erin@idp.example', name: 'Erin Example', given_name: 'Erin', family_name: 'Example', groups: ['ml-team', 'auditors'] }
+]
+
+export const test = base.extend<{ env: Env; idp: RunningOidcProvider }>({
+  // eslint-disable-next-line no-empty-pattern
+  env: async ({}, use) => {
+    const env = await makeEnv({ oidc: true })
+    await use(env)
+    await disposeEnv(env)
+  },
+  idp: async ({ env }, use) => {
+    const idp = await startOidcProvider({ clients: [{ ...IDP_CLIENT, redirect_uris: [`${env.server.url}/callback_oidc`] }], users: IDP_USERS })
+    await use(idp)
+    await idp.close()
+  }
+})
+
+export { expect }
