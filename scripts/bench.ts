@@ -86,7 +86,8 @@ const BENCHES: Bench[] = [
   },
 
   // The resource graph editor in Chromium: first render and drag frames with 300 pools, 1,000 profiles, 3,000 links.
-  async () => (await import('./bench-resources-graph.ts')).benchResourcesGraph()
+  async () => (await import('./bench-resources-graph.ts')).benchResourcesGraph(),
+  async () => (await import('./bench-admin-users.ts')).benchAdminUsers()
 ]
 
 async function main(): Promise<void> {

@@ -63,6 +63,7 @@ export const sections: Section[] = [
     id: 'users-groups',
     title: 'Users & Groups',
     group: 'admin',
+    component: () => import('./features/users-groups/UsersGroupsView.vue'),
     description: 'Manage the users who have access to the workspace and the groups they belong to.'
   },
   {

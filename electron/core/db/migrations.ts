@@ -136,5 +136,63 @@ CREATE TABLE connection_settings (
   PRIMARY KEY (connection_id, key)
 );
 `
+  },
+  {
+    id: 4,
+    name: 'synced organisation users and access rules',
+    sql: `
+-- The organisation's users (and pending email invitations, kind 1) synced page by page from the server, so the
+-- Users table searches, sorts and pages 50,000 rows locally. \`search\` is lower(name, email, id) for substring
+-- search; \`groups\` is ",id,id," (group ids, built-ins included); times are the server's ISO strings. \`gen\` is the
+-- sync that last saw the row: a finished sync deletes the rows it did not see (removed users).
+CREATE TABLE admin_users (
+  connection_id     TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+  id                TEXT NOT NULL,
+  kind              INTEGER NOT NULL DEFAULT 0 CHECK (kind IN (0, 1)),
+  name              TEXT NOT NULL,
+  email             TEXT,
+  role              TEXT,
+  added             TEXT,
+  groups            TEXT NOT NULL DEFAULT ',',
+  last_login        TEXT,
+  last_provider     TEXT,
+  credentials_used  TEXT,
+  ui_access         TEXT,
+  read_only         INTEGER NOT NULL DEFAULT 0,
+  search            TEXT NOT NULL,
+  gen               INTEGER NOT NULL,
+  PRIMARY KEY (connection_id, id)
+) WITHOUT ROWID;
+CREATE INDEX admin_users_by_name ON admin_users(connection_id, name COLLATE NOCASE);
+
+-- The access rules (permissions.get_access_rules), synced the same way for the Access Rules screen.
+CREATE TABLE admin_access_rules (
+  connection_id     TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+  id                TEXT NOT NULL,
+  seq               INTEGER NOT NULL,
+  name              TEXT NOT NULL,
+  description       TEXT,
+  entity_type       TEXT NOT NULL,
+  entity_id         TEXT,
+  entity_name       TEXT,
+  access_permission TEXT NOT NULL,
+  groups            TEXT NOT NULL CHECK (json_valid(groups)),
+  users             TEXT NOT NULL CHECK (json_valid(users)),
+  autocreated       INTEGER NOT NULL DEFAULT 0,
+  search            TEXT NOT NULL,
+  gen               INTEGER NOT NULL,
+  PRIMARY KEY (connection_id, id)
+) WITHOUT ROWID;
+
+-- When each synced table was last completed, and how many rows it holds.
+CREATE TABLE admin_sync (
+  connection_id  TEXT NOT NULL REFERENCES connections(id) ON DELETE CASCADE,
+  kind           TEXT NOT NULL,
+  synced_at      INTEGER NOT NULL,
+  count          INTEGER NOT NULL,
+  gen            INTEGER NOT NULL,
+  PRIMARY KEY (connection_id, kind)
+);
+`
   }
 ]
