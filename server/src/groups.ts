@@ -17,8 +17,8 @@ export function groupFlags(g: UserGroupRow): { assignable: boolean; system: bool
   return { assignable: g.kind === 'queue_admins' || g.kind === 'custom', system: g.kind !== 'custom' }
 }
 
-export function groupMembers(store: Store, g: UserGroupRow): UserRow[] {
-  const users = store.usersOfCompany(g.company)
+/** `users`: the company's users when the caller already has them (listing many groups reads them once). */
+export function groupMembers(store: Store, g: UserGroupRow, users: UserRow[] = store.usersOfCompany(g.company)): UserRow[] {
   if (g.kind === 'users') return users
   if (g.kind === 'admins') return users.filter((u) => isAdminRole(u.role))
   const ids = new Set(store.groupMemberIds(g.company, g.id))
