@@ -25,6 +25,9 @@ import { resourceLocal, resourcesProvisioner } from './resources/provisioner'
 import { userSettingsHandlers } from './user-settings/handlers'
 import { adminUsersHandlers } from './admin-users/handlers'
 import { identityProvidersHandlers } from './identity-providers/handlers'
+import { serviceAccountsHandlers } from './service-accounts/handlers'
+import { accessRulesHandlers } from './access-rules/handlers'
+import { usageHandlers } from './usage/handlers'
 import { createKeyFileStore, type SecretStore } from './secrets'
 import { Session } from './session'
 
@@ -128,7 +131,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     ...resourcesHandlers(ctx, resources),
     ...userSettingsHandlers(ctx),
     ...adminUsersHandlers(ctx),
-    ...identityProvidersHandlers(ctx)
+    ...identityProvidersHandlers(ctx),
+    ...serviceAccountsHandlers(ctx),
+    ...accessRulesHandlers(ctx),
+    ...usageHandlers(ctx)
   }
   const dispatch = createDispatch({
     handlers,

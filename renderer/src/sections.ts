@@ -71,6 +71,7 @@ export const sections: Section[] = [
     title: 'Access Rules',
     group: 'admin',
     enterprise: true,
+    component: () => import('./features/access-rules/AccessRulesView.vue'),
     description: 'Manage per-resource access privileges for users and groups.'
   },
   {
@@ -94,6 +95,7 @@ export const sections: Section[] = [
     title: 'Usage & Billing',
     group: 'admin',
     hosted: true,
+    component: () => import('./features/usage/UsageView.vue'),
     description: 'View current usage information and billing details (ClearML Hosted Service).'
   },
   {

@@ -12,6 +12,9 @@ import { resourcesMethods } from './methods/resources'
 import { userSettingsMethods } from './methods/user-settings'
 import { adminUsersMethods } from './methods/admin-users'
 import { identityProvidersMethods } from './methods/identity-providers'
+import { serviceAccountsMethods } from './methods/service-accounts'
+import { accessRulesMethods } from './methods/access-rules'
+import { usageMethods } from './methods/usage'
 import { vaultsMethods } from './methods/vaults'
 
 export const methods = {
@@ -24,7 +27,10 @@ export const methods = {
   ...resourcesMethods,
   ...userSettingsMethods,
   ...adminUsersMethods,
-  ...identityProvidersMethods
+  ...identityProvidersMethods,
+  ...serviceAccountsMethods,
+  ...accessRulesMethods,
+  ...usageMethods
 } satisfies Record<string, MethodDef<z.ZodType, unknown>>
 
 export type Methods = typeof methods

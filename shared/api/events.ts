@@ -3,7 +3,7 @@ import type { ApplyProgress } from '../domain/drafts'
 import type { AppStatus } from './types'
 
 /** Kinds of data a screen shows. A write names the topics it changes; a screen reloads on its topics. */
-export const topics = ['connections', 'profile', 'drafts', 'vaults', 'resources', 'history', 'preferences', 'cloudAccess', 'storage', 'credentials', 'gateway', 'workspace', 'users', 'groups', 'identityProviders'] as const
+export const topics = ['connections', 'profile', 'drafts', 'vaults', 'resources', 'history', 'preferences', 'cloudAccess', 'storage', 'credentials', 'gateway', 'workspace', 'users', 'groups', 'identityProviders', 'serviceAccounts', 'accessRules', 'usage'] as const
 export type Topic = (typeof topics)[number]
 
 export interface DataChanged {

@@ -1,0 +1,2 @@
+// access-rules: contract fragment (filled in by the feature).
+export const accessRulesMethods = {}

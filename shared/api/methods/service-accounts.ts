@@ -1,0 +1,2 @@
+// service-accounts: contract fragment (filled in by the feature).
+export const serviceAccountsMethods = {}

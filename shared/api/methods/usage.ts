@@ -1,0 +1,2 @@
+// usage: contract fragment (filled in by the feature).
+export const usageMethods = {}
