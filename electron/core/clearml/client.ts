@@ -74,6 +74,11 @@ export interface CallOptions {
   idempotent?: boolean
   /** Call `<apiUrl>/v<apiVersion>/<endpoint>` instead of the unversioned path (server's max version). */
   apiVersion?: string
+  /**
+   * Act as another user of the workspace (`X-Clearml-Impersonate-As: <user id>`, clearml-api.md §1.2): an
+   * administrator working on a service account's keys, vault or tokens, or checking what a user may access.
+   */
+  impersonate?: string
 }
 
 export interface PingResult {
@@ -464,6 +469,7 @@ export class ClearmlClient {
     }
     if (auth.kind === 'basic') headers.Authorization = 'Basic ' + Buffer.from(`${this.accessKey}:${this.secretKey}`, 'utf8').toString('base64')
     else if (auth.kind === 'bearer') headers.Authorization = `Bearer ${auth.token}`
+    if (opts.impersonate && auth.kind === 'bearer') headers['X-Clearml-Impersonate-As'] = opts.impersonate
     const timeout = opts.timeoutMs ?? this.timeoutMs
 
     let res: AxiosResponse<string>
