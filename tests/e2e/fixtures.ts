@@ -19,7 +19,8 @@ export interface Env {
   open(page: Page, hash?: string): Promise<void>
 }
 
-export const STATIC_DIR = resolve(import.meta.dirname, '../../out/renderer')
+/** The built renderer; E2E_STATIC_DIR points elsewhere (a build made with `--outDir`, so parallel builds do not collide). */
+export const STATIC_DIR = process.env.E2E_STATIC_DIR ? resolve(process.env.E2E_STATIC_DIR) : resolve(import.meta.dirname, '../../out/renderer')
 
 export async function makeEnv(serverOpts: StartOptions = {}): Promise<Env> {
   const dir = mkdtempSync(join(tmpdir(), 'console-e2e-'))
