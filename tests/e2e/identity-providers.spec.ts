@@ -162,3 +162,14 @@ test('Test Provider with a wrong client secret shows the provider’s error; the
   await wizard.getByTestId('idp-test-result').scrollIntoViewIfNeeded()
   await page.screenshot({ path: `${SHOTS}/idp-test-wrong-secret.png` })
 })
+
+test('a non-administrator is told the list is for administrators, not shown an empty table', async ({ page, env }) => {
+  const alice = env.server.seed!.member
+  await env.core.invoke('connections.create', { name: 'Alice', apiUrl: env.server.url, accessKey: alice.accessKey, secretKey: alice.secretKey, activate: true })
+  await env.open(page, '#/identity-providers')
+  await expect(page.getByTestId('idp-not-admin')).toContainText('Only administrators can see and change the identity providers')
+  await expect(page.getByTestId('idp-table')).toHaveCount(0)
+  await expect(page.getByTestId('idp-new')).toBeDisabled()
+  // the server itself refuses the data, not just the screen
+  await expect(env.core.invoke('identityProviders.list', { refresh: true })).rejects.toMatchObject({ code: 'forbidden' })
+})
