@@ -1,10 +1,8 @@
-import { readFileSync } from 'node:fs'
-import { resolve } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { z } from 'zod'
 import { MAX_BODY } from '../../server/src/app'
 import { type RunningServer, type SeedInfo, type SeedResources, USERS_GROUP_ID, endpointRegistry, startServer } from '../../server/src/index'
 import { ResourceStore } from '../../server/src/resources-store'
+import { ENTERPRISE_CATALOG, checkAgainstCatalog } from './catalog'
 import { call, expectCode } from './helpers'
 
 /**
@@ -13,9 +11,7 @@ import { call, expectCode } from './helpers'
  * page's Example Workflow, see SeedInfo.resources).
  */
 
-interface CatalogEntry { roles: string[] | null; request: Record<string, { type: string; required: boolean; default?: string }>; response: string[] }
-const repoRoot = resolve(import.meta.dirname, '../..')
-const CATALOG = (JSON.parse(readFileSync(resolve(repoRoot, '../shared/clearml-endpoints.json'), 'utf8')) as { enterprise: Record<string, CatalogEntry> }).enterprise
+const CATALOG = ENTERPRISE_CATALOG
 const RESOURCE_NAMES = Object.keys(CATALOG).filter((n) => n.startsWith('resources.')).sort()
 const REGISTRY = endpointRegistry('enterprise')
 
@@ -147,37 +143,8 @@ describe('the catalog entries resources.*', () => {
 
   describe.each(RESOURCE_NAMES)('%s', (name) => {
     it('has the catalog\'s roles, request fields (with required flags) and response fields', async () => {
-      const entry = CATALOG[name]
       const ep = REGISTRY.find((e) => e.name === name)!
-      // roles: "all" = any authenticated caller (no role list); otherwise exactly the published list
-      if (entry.roles?.includes('all')) expect(ep.roles).toBeUndefined()
-      else expect([...(ep.roles ?? [])].sort()).toEqual([...entry.roles!].sort())
-      expect(ep.auth).toBe('required')
-
-      // request: the schema's fields are the catalog's, required exactly where the catalog says so
-      const shape = (ep.schema as z.ZodObject).shape as Record<string, z.ZodType>
-      expect(keysOf(shape)).toEqual(keysOf(entry.request))
-      for (const [field, spec] of Object.entries(entry.request)) {
-        expect(shape[field].safeParse(undefined).success, `${name}.${field} optional`).toBe(!spec.required)
-      }
-      const required = Object.entries(entry.request).filter(([, s]) => s.required).map(([f]) => f).sort()
-      const empty = await call(srv.url, `/${name}`, { basic: admin, body: {} })
-      if (required.length) {
-        expectCode(empty, 400, 11)
-        expect([...(empty.body.meta.error_data.fields as string[])].sort()).toEqual(required)
-      } else {
-        expect(empty.body.meta.result_subcode).not.toBe(11)
-      }
-
-      // roles in action: a non-admin member gets 403/20 on the admin endpoints, and is served on the "all" ones
-      const body = await VALID[name]()
-      const asMember = await call(srv.url, `/${name}`, { basic: alice, body })
-      if (ep.roles) expectCode(asMember, 403, 20)
-      else expectCode(asMember, 200, 0)
-
-      // response: exactly the catalog's top-level fields
-      const data = await ok(name, body)
-      expect(keysOf(data)).toEqual([...entry.response].sort())
+      await checkAgainstCatalog({ url: srv.url, entry: CATALOG[name], ep, admin, member: alice, valid: () => VALID[name]() })
     })
   })
 
