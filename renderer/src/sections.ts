@@ -94,9 +94,8 @@ export const sections: Section[] = [
     id: 'usage-billing',
     title: 'Usage & Billing',
     group: 'admin',
-    hosted: true,
     component: () => import('./features/usage/UsageView.vue'),
-    description: 'View current usage information and billing details (ClearML Hosted Service).'
+    description: 'View the metered usage and estimated cost of the workspace (the Enterprise Analytics view) and the Hosted Service billing details.'
   },
   {
     id: 'connections',
