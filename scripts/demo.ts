@@ -20,8 +20,11 @@ const dataDir = resolve(values.data!)
 mkdirSync(dataDir, { recursive: true })
 const featureSet = values['feature-set'] === 'basic' ? 'basic' : 'enterprise'
 
-// Enterprise demos also run a loopback OpenID provider (the seed's "Demo OIDC" configuration points at it).
-const server = await startServer({ port: Number(values['server-port']), dataDir: join(dataDir, 'server'), seed: 'demo', featureSet, quiet: true, oidc: featureSet === 'enterprise' })
+// Enterprise demos also run a loopback OpenID provider (the seed's "Demo OIDC" configuration points at it) and a
+// loopback SAML 2.0 IdP (startServer keeps a "Demo SAML (loopback)" connection pointed at it: its URL and certificate
+// are new at every run, so the seed cannot hold them).
+const enterprise = featureSet === 'enterprise'
+const server = await startServer({ port: Number(values['server-port']), dataDir: join(dataDir, 'server'), seed: 'demo', featureSet, quiet: true, oidc: enterprise, saml: enterprise })
 const core = await createCore({ dataDir: join(dataDir, 'console') })
 const admin = server.seed!.admin
 // Point the demo connection at this run's server (its port may change between runs).
@@ -36,6 +39,7 @@ const host = await startWebHost({ core, port: Number(values.port), staticDir: jo
 
 console.log(`Reference ClearML server (${featureSet}): ${server.url}  (demo admin: ${admin.name})`)
 if (server.oidc) console.log(`Loopback OpenID provider: ${server.oidc.issuer}`)
+if (server.saml) console.log(`Loopback SAML IdP: ${server.saml.url}  (metadata: ${server.saml.metadataUrl})`)
 console.log(`Console data: ${dataDir}`)
 console.log(`\nOpen the console: ${host.openUrl}\n`)
 console.log('Press Ctrl+C to stop.')

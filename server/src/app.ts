@@ -38,15 +38,23 @@ interface Meta { name: string; requested: string; actual: string | null }
 /**
  * The identity provider's redirect target of an SSO login or Test Provider run: `<server>/callback_<provider id>` (the
  * web app's callback route; this server plays the web app). Not an API endpoint: a small HTML page that shows the
- * callback arguments and hands the URL to the window that opened it (`postMessage({type: 'clearml-sso-callback', url})`),
- * so a console can pass them on to login.test_sso_callback.
+ * callback arguments and hands the URL to the window that opened it (`postMessage({type: 'clearml-sso-callback', url,
+ * args})`), so a console can pass them on to login.test_sso_callback. OIDC providers redirect here (GET, arguments in
+ * the query); SAML IdPs POST a form here (HTTP-POST binding: `SAMLResponse`, `RelayState`): the posted fields become
+ * the query of the URL handed over (`<callback URL>?SAMLResponse=…&RelayState=…`), which the page also shows for
+ * pasting, so both bindings reach the console the same way.
  */
 export const SSO_CALLBACK_PATH = /^\/callback_[A-Za-z0-9_-]{1,100}$/
+/** Largest form a SAML IdP may POST to the callback route (bytes). */
+const MAX_CALLBACK_FORM = 1024 * 1024
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
+/** JSON safe inside an inline <script> (no `</script>`, no `<!--`, no line separators). */
+const scriptJson = (v: unknown) => JSON.stringify(v).replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
 
-function ssoCallbackPage(query: string): string {
+function ssoCallbackPage(query: string, posted: boolean): string {
   const args: string[] = []
+  const fields: Record<string, string> = {}
   for (const part of query.split('&').filter(Boolean).slice(0, 50)) {
     const [k, ...v] = part.split('=')
     let key = k
@@ -57,13 +65,40 @@ function ssoCallbackPage(query: string): string {
     } catch {
       // shown as sent
     }
-    args.push(`<tr><th>${escapeHtml(key.slice(0, 200))}</th><td>${escapeHtml(value.slice(0, 2000))}</td></tr>`)
+    if (!Object.hasOwn(fields, key)) fields[key] = value
+    args.push(`<tr><th>${escapeHtml(key.slice(0, 200))}</th><td>${escapeHtml(value.length > 400 ? `${value.slice(0, 400)}… (${value.length} characters)` : value)}</td></tr>`)
   }
+  // GET: the page's own URL carries the arguments; POST: they are put into the URL's query
+  const handOver = (posted
+    ? `var q=${scriptJson(new URLSearchParams(fields).toString())};var url=location.origin+location.pathname+(q?'?'+q:'');`
+    : 'var url=location.href;') + `var t=document.getElementById('url');if(t)t.value=url;`
+  const paste = `<p>If the console did not receive them, paste this callback URL into its Test Provider panel:</p>
+<textarea id="url" readonly rows="4" style="width:100%;font-family:monospace" aria-label="Callback URL with the arguments"></textarea>`
   return `<!doctype html><html><head><meta charset="utf-8"><title>ClearML identity provider callback</title>
 <style>body{font-family:sans-serif;margin:2em}th{text-align:left;padding-right:1em}td{font-family:monospace;word-break:break-all}</style></head>
-<body><h1>Identity provider callback</h1><p>The provider sent the browser back to the ClearML server with these arguments.
-Return to the console: it passes them to <code>login.test_sso_callback</code>.</p><table>${args.join('')}</table>
-<script>try{if(window.opener)window.opener.postMessage({type:'clearml-sso-callback',url:location.href},'*')}catch(e){}</script></body></html>`
+<body><h1>Identity provider callback</h1><p>The provider sent the browser back to the ClearML server with these arguments${posted ? ' (posted form)' : ''}.
+Return to the console: it passes them to <code>login.test_sso_callback</code>.</p><table>${args.join('')}</table>${paste}
+<script>try{${handOver}if(window.opener)window.opener.postMessage({type:'clearml-sso-callback',url:url,args:${scriptJson(fields)}},'*')}catch(e){}</script></body></html>`
+}
+
+/** A form POSTed to the callback route (application/x-www-form-urlencoded), as a query string; else undefined. */
+function readCallbackForm(req: IncomingMessage): Promise<string | undefined> {
+  const type = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase()
+  return new Promise((resolve) => {
+    if (type !== 'application/x-www-form-urlencoded' || Number(req.headers['content-length']) > MAX_CALLBACK_FORM) {
+      req.resume()
+      resolve(undefined)
+      return
+    }
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size <= MAX_CALLBACK_FORM) chunks.push(c)
+    })
+    req.on('end', () => resolve(size <= MAX_CALLBACK_FORM ? Buffer.concat(chunks).toString('utf8') : undefined))
+    req.on('error', () => resolve(undefined))
+  })
 }
 
 /** Largest accepted request body (bytes); a bigger one is answered 413/0. */
@@ -240,9 +275,22 @@ export function createApp(opts: AppOptions) {
         }
         return
       }
-      if (SSO_CALLBACK_PATH.test(target.pathname) && (req.method === 'GET' || req.method === 'HEAD')) {
-        req.resume()
-        const body = ssoCallbackPage(target.query)
+      if (SSO_CALLBACK_PATH.test(target.pathname) && (req.method === 'GET' || req.method === 'HEAD' || req.method === 'POST')) {
+        let query = target.query
+        if (req.method === 'POST') {
+          const form = await readCallbackForm(req)
+          if (form === undefined) {
+            status = 415
+            const text = 'The callback accepts a form (application/x-www-form-urlencoded, at most 1 MiB): the SAML HTTP-POST binding'
+            if (!res.destroyed) {
+              res.writeHead(415, { server: 'clearml', 'cache-control': 'no-store', 'content-type': 'text/plain; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) })
+              res.end(text)
+            }
+            return
+          }
+          query = form
+        } else req.resume()
+        const body = ssoCallbackPage(query, req.method === 'POST')
         status = 200
         if (!res.destroyed) {
           res.writeHead(200, {

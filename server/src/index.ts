@@ -11,12 +11,15 @@ import {
   type ServerContext
 } from './endpoint'
 import { setPermissionsEnabled } from './access'
+import { groupFlags } from './groups'
 import { AdminStore } from './admin-store'
 import { signJwt } from './jwt'
 import { type RunningOidcProvider, startOidcProvider } from './oidc-provider'
+import { type RunningSamlIdp, startSamlIdp } from './saml-idp'
+import { mergeConfiguration, providerInfo, templateSections } from './sso'
 import { ResourceStore, type ResourceTaskRow } from './resources-store'
 import { DEMO_OIDC_CLIENT_ID, DEMO_OIDC_USERS, type SeedInfo, demoOidcEndpoints, loadSeedInfo, seedDemo } from './seed'
-import { Store } from './store'
+import { Store, newId } from './store'
 import { accessRuleEndpoints } from './services/access-rules'
 import { adminUserEndpoints } from './services/admin-users'
 import { authEndpoints, enterpriseAuthEndpoints } from './services/auth'
@@ -35,6 +38,7 @@ export type { FaultOptions, TargetedFaultKind, TargetedFaultPhase } from './app'
 export type { SeedCounts, SeedInfo, SeedOrganisation, SeedResources, SeedServiceAccount, SeedUser, SeedWorkspace } from './seed'
 export { DEMO_OIDC_USERS, LARGE_SEED } from './seed'
 export { type OidcTestClient, type OidcTestUser, type RunningOidcProvider, type StartOidcProviderOptions, startOidcProvider } from './oidc-provider'
+export { type RunningSamlIdp, type SamlIdpMisbehaviour, type SamlTestUser, type StartSamlIdpOptions, startSamlIdp } from './saml-idp'
 export { API_VERSION, ENTERPRISE_FEATURES, MAX_EXPIRATION_SEC, SERVER_VERSION } from './endpoint'
 export { RUNTIME_CONFIG_PATH } from './app'
 export { USERS_GROUP_ID } from './store'
@@ -90,7 +94,19 @@ export interface StartOptions {
    * at start). `true` = a free port; `{port}` to choose one. Closed by close().
    */
   oidc?: boolean | { port?: number }
+  /**
+   * Also run a loopback SAML 2.0 IdP (saml-idp.ts) for the demo: its users are DEMO_OIDC_USERS (NameID = sub), its key
+   * and certificate fresh at every start. The seeded company gets (or keeps) a "Demo SAML (loopback)" connection
+   * (provider `saml`, entity ID DEMO_SAML_ENTITY_ID) whose IdP metadata, web app URL and ACS URL are pointed at it and
+   * at this server at start: the seed cannot hold it, as neither the IdP's URL nor its certificate exists before.
+   * `true` = a free port; `{port}` to choose one. Closed by close().
+   */
+  saml?: boolean | { port?: number }
 }
+
+/** The service provider entity ID of the "Demo SAML (loopback)" connection (StartOptions.saml). */
+export const DEMO_SAML_ENTITY_ID = 'clearml-demo-sp'
+export const DEMO_SAML_DISPLAY_NAME = 'Demo SAML (loopback)'
 
 export interface RunningServer {
   url: string
@@ -109,6 +125,8 @@ export interface RunningServer {
   issueToken(userId: string, ttlSec: number): string
   /** The loopback OpenID provider started with StartOptions.oidc, and its demo client. */
   oidc?: { issuer: string; discoveryUrl: string; clientId: string; clientSecret: string; configurationId?: string }
+  /** The loopback SAML IdP started with StartOptions.saml, and the demo connection pointed at it (with a seed). */
+  saml?: { url: string; entityId: string; ssoUrl: string; metadataUrl: string; metadata: string; certificate: string; configurationId?: string }
   /** Test hook: permissions (RBAC) on or off for a company (default: the demo company). */
   setPermissionsEnabled(enabled: boolean, companyId?: string): void
   /**
@@ -306,12 +324,58 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
     oidcInfo = { issuer: oidcProvider.issuer, discoveryUrl: oidcProvider.discoveryUrl, clientId: DEMO_OIDC_CLIENT_ID, clientSecret, ...(row && { configurationId: row.id }) }
   }
 
+  // the demo SAML IdP: a real SAML 2.0 IdP on loopback, and the demo SAML connection pointed at it
+  let samlIdp: RunningSamlIdp | undefined
+  let samlInfo: RunningServer['saml']
+  if (opts.saml) {
+    try {
+      samlIdp = await startSamlIdp({
+        port: typeof opts.saml === 'object' ? opts.saml.port : undefined, host: '127.0.0.1',
+        users: DEMO_OIDC_USERS.map((u) => ({ nameId: u.sub, email: u.email, givenName: u.given_name, familyName: u.family_name, displayName: u.name, groups: u.groups }))
+      })
+    } catch (e) {
+      await Promise.all([new Promise<void>((resolve) => server.close(() => resolve())), oidcProvider?.close()])
+      cleanup()
+      throw e
+    }
+    let configurationId: string | undefined
+    if (seedInfo) {
+      const company = seedInfo.companyId
+      const admin = new AdminStore(store)
+      const row = admin.ssoConfigurations(company).find((c) => c.provider === 'saml' && c.display_name === DEMO_SAML_DISPLAY_NAME)
+      const provider = providerInfo('saml')
+      const mapping = [{ idp_group: 'ml-team', clearml_groups: [seedInfo.groups.mlTeam] }, { idp_group: 'platform', clearml_groups: [seedInfo.organisation.groups.platform] }]
+      const groupIds = new Set(store.userGroupsOfCompany(company).filter((g) => groupFlags(g).assignable).map((g) => g.id))
+      const fresh = { display_name: DEMO_SAML_DISPLAY_NAME, entity_id: DEMO_SAML_ENTITY_ID, group_sync: true, group_mapping: mapping, create_new_users: false }
+      const merge = (base: Record<string, unknown>) => mergeConfiguration(templateSections(provider, []), provider,
+        { ...base, display_name: DEMO_SAML_DISPLAY_NAME, webapp_url: url, idp_metadata: samlIdp!.metadata }, undefined, { webapp_url: url }, groupIds, true)
+      let config: Record<string, unknown>
+      try {
+        // a kept connection keeps its settings (an admin may have changed them); only the IdP and the URLs follow this run
+        config = merge(row ? { ...fresh, ...JSON.parse(row.config) } : fresh)
+      } catch {
+        config = merge(fresh)
+      }
+      const now = store.nowIso()
+      configurationId = row?.id ?? newId()
+      admin.putSsoConfiguration({
+        id: configurationId, company, provider: 'saml', category: 'saml', display_name: DEMO_SAML_DISPLAY_NAME, active: row?.active ?? 1, readonly: 0,
+        config: JSON.stringify(config), created: row?.created ?? now, last_update: now
+      })
+    }
+    samlInfo = {
+      url: samlIdp.url, entityId: samlIdp.entityId, ssoUrl: samlIdp.ssoUrl, metadataUrl: samlIdp.metadataUrl, metadata: samlIdp.metadata,
+      certificate: samlIdp.certificate, ...(configurationId && { configurationId })
+    }
+  }
+
   let closing: Promise<void> | undefined
   return {
     url,
     port,
     seed: seedInfo,
     ...(oidcInfo && { oidc: oidcInfo }),
+    ...(samlInfo && { saml: samlInfo }),
     setPermissionsEnabled(enabled, companyId) {
       const company = companyId ?? seedInfo?.companyId
       if (!company || !store.company(company)) throw new Error(`unknown company ${company}`)
@@ -362,7 +426,8 @@ export async function startServer(opts: StartOptions = {}): Promise<RunningServe
           server.close(() => resolve())
           for (const s of sockets) s.destroy()
         }),
-        oidcProvider?.close()
+        oidcProvider?.close(),
+        samlIdp?.close()
       ]).then(cleanup)
       return closing
     }

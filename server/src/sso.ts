@@ -7,8 +7,9 @@ import type { Store } from './store'
  * Identity providers (clearml-enterprise-api.md §1.6; spec/settings-page.md "Identity Providers"): the supported
  * providers, the server-driven configuration form (template), configuration validation, and the OIDC client side of
  * the Test Provider flow (discovery, authorization URL with PKCE, token exchange with the client secret, ID-token
- * signature check against the provider's JWKS, userinfo, claim mapping). SAML: the form, SP metadata and the
- * authorization redirect; SAML test callbacks are not evaluated by this server.
+ * signature check against the provider's JWKS, userinfo, claim mapping). SAML: the form, SP metadata, the
+ * authorization redirect (AuthnRequest, HTTP-Redirect) and the evaluation of the IdP's answer (SAMLResponse,
+ * HTTP-POST) with samlify's service provider side (evaluateSamlResponse).
  */
 
 export type Category = 'oidc' | 'saml'
@@ -405,6 +406,98 @@ export function mapClaims(config: Config, claims: Config): MappedUserData {
 
 // --- SAML -------------------------------------------------------------------------------------------------------------
 
+export const SAML_BINDING = {
+  redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
+  post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST'
+} as const
+const SAML_PROTOCOL_NS = 'urn:oasis:names:tc:SAML:2.0:protocol'
+const SAML_ASSERTION_NS = 'urn:oasis:names:tc:SAML:2.0:assertion'
+const SAML_MESSAGES = new Set(['AuthnRequest', 'Response', 'LogoutRequest', 'LogoutResponse'])
+/** The largest SAML message accepted (decoded XML). */
+export const MAX_SAML_XML = 512 * 1024
+/** Tolerated clock difference between the IdP and this server. */
+const SAML_CLOCK_SKEW_MS = 60_000
+
+type Samlify = typeof import('samlify')
+type XmlDom = typeof import('@xmldom/xmldom')
+let samlifyLoaded: Promise<Samlify> | undefined
+let xmlDom: XmlDom | undefined
+
+/**
+ * `samlify` (loaded on demand: the server needs it only for SAML tests) with this server's schema validator installed.
+ * samlify refuses to parse any message until a validator is set (setSchemaValidator). No XSD validator is used (the
+ * usual ones need Java or native libxml); checkSamlMessage does the structural checks that matter here instead.
+ */
+export function loadSamlify(): Promise<Samlify> {
+  samlifyLoaded ??= (async () => {
+    const [mod, dom] = await Promise.all([import('samlify'), import('@xmldom/xmldom')])
+    const samlify = ((mod as { default?: Samlify }).default ?? mod) as Samlify
+    const xmldom = ((dom as { default?: XmlDom }).default ?? dom) as XmlDom
+    xmlDom = xmldom
+    samlify.setSchemaValidator({ validate: async (xml: string) => checkSamlMessage(xml, xmldom) })
+    return samlify
+  })()
+  return samlifyLoaded
+}
+
+/**
+ * Runs a samlify constructor without its console warnings: metadata without a SingleLogoutService (legitimate: this
+ * server does no single logout) makes samlify warn on every IdP entity it builds, which would flood the server log.
+ */
+export function withoutSamlifyWarnings<T>(build: () => T): T {
+  const warn = console.warn
+  console.warn = (...args: unknown[]) => {
+    if (!/SingleLogoutService/.test(String(args[0]))) warn(...args)
+  }
+  try {
+    return build()
+  } finally {
+    console.warn = warn
+  }
+}
+
+/**
+ * The checks run on every SAML message samlify parses (its schema-validator hook); a failure names the reason. Not a
+ * full XSD validation: a size bound; no DTD or entity declaration (XXE, entity expansion); well-formed XML (a fatal
+ * parse error refuses); a SAML 2.0 protocol message at the root (AuthnRequest, Response, LogoutRequest or
+ * LogoutResponse in the protocol namespace) with Version="2.0", an ID and an IssueInstant; every Assertion in the
+ * assertion namespace with Version="2.0", an ID and an Issuer; and no two elements sharing an ID (signature wrapping
+ * relies on duplicates).
+ */
+export function checkSamlMessage(xml: string, xmldom: XmlDom): string {
+  if (typeof xml !== 'string' || !xml.trim()) throw new Error('the SAML message is empty')
+  if (xml.length > MAX_SAML_XML) throw new Error(`the SAML message is larger than ${MAX_SAML_XML} bytes`)
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw new Error('the SAML message has a DTD or entity declaration, which SAML does not allow')
+  const fail = (msg: string) => {
+    throw new Error(`the SAML message is not well-formed XML: ${String(msg).split('\n')[0].slice(0, 200)}`)
+  }
+  const doc = new xmldom.DOMParser({ errorHandler: { warning: () => {}, error: fail, fatalError: fail } }).parseFromString(xml, 'text/xml')
+  const root = doc.documentElement
+  if (!root) throw new Error('the SAML message has no root element')
+  if (root.namespaceURI !== SAML_PROTOCOL_NS || !SAML_MESSAGES.has(root.localName ?? '')) {
+    throw new Error(`the SAML message is not a SAML 2.0 protocol message (root element ${String(root.localName ?? root.nodeName).slice(0, 60)})`)
+  }
+  if (root.getAttribute('Version') !== '2.0') throw new Error('the SAML message is not SAML version 2.0')
+  if (!root.getAttribute('ID') || !root.getAttribute('IssueInstant')) throw new Error(`the ${root.localName} has no ID or IssueInstant`)
+  const ids = new Set<string>()
+  const all = doc.getElementsByTagName('*')
+  for (let i = 0; i < all.length; i++) {
+    const el = all.item(i)!
+    const id = el.getAttribute('ID')
+    if (id) {
+      if (ids.has(id)) throw new Error('two elements of the SAML message share one ID')
+      ids.add(id)
+    }
+    if (el.localName === 'Assertion') {
+      if (el.namespaceURI !== SAML_ASSERTION_NS) throw new Error('an Assertion is not in the SAML 2.0 assertion namespace')
+      if (el.getAttribute('Version') !== '2.0' || !id) throw new Error('an Assertion has no ID or is not version 2.0')
+      const issuer = Array.from({ length: el.childNodes.length }, (_, j) => el.childNodes.item(j)).find((n) => (n as { localName?: string }).localName === 'Issuer')
+      if (!issuer) throw new Error('an Assertion has no Issuer')
+    }
+  }
+  return 'ok'
+}
+
 /** The IdP's single sign-on URL (HTTP-Redirect binding) from its metadata. */
 export function samlSsoUrl(metadata: string): string | null {
   for (const m of metadata.matchAll(/<(?:[\w-]+:)?SingleSignOnService\b([^>]*)>/g)) {
@@ -419,18 +512,145 @@ export function samlSsoUrl(metadata: string): string | null {
 
 const xmlEscape = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c]!)
 
-/** The SAML authorization redirect (AuthnRequest, HTTP-Redirect binding) of a Test Provider run. */
-export function samlAuthorizationUrl(config: Config, provider: ProviderInfo, state: string, store: Store): string {
+/**
+ * The SAML authorization redirect (AuthnRequest, HTTP-Redirect binding) of a Test Provider run, and the request's ID
+ * (the response must answer it: InResponseTo).
+ */
+export function samlAuthorizationUrl(config: Config, provider: ProviderInfo, state: string, store: Store): { url: string; requestId: string } {
   const sso = samlSsoUrl(String(config.idp_metadata ?? ''))
   if (!sso) throw errors.validation(`error for field 'configuration.idp_metadata'. The metadata names no HTTP-Redirect SingleSignOnService`)
+  const requestId = `_${randomBytes(16).toString('hex')}`
   const request = `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ` +
-    `ID="_${randomBytes(16).toString('hex')}" Version="2.0" IssueInstant="${store.nowIso()}" Destination="${xmlEscape(sso)}" ` +
+    `ID="${requestId}" Version="2.0" IssueInstant="${store.nowIso()}" Destination="${xmlEscape(sso)}" ` +
     `AssertionConsumerServiceURL="${xmlEscape(callbackUrl(config, provider))}" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
     `<saml:Issuer>${xmlEscape(String(config.entity_id))}</saml:Issuer></samlp:AuthnRequest>`
   const url = new URL(sso)
   url.searchParams.set('SAMLRequest', deflateRawSync(Buffer.from(request)).toString('base64'))
   url.searchParams.set('RelayState', state)
-  return url.href
+  return { url: url.href, requestId }
+}
+
+/** samlify's refusals, in words (the first match wins). */
+const SAML_REFUSALS: Array<[RegExp, string]> = [
+  [/ERROR_UNMATCH_CERTIFICATE_DECLARATION_IN_METADATA/, 'the assertion signature does not match the IdP certificate: the response is signed with a certificate the IdP metadata does not name'],
+  [/FAILED_TO_VERIFY_SIGNATURE|invalid signature|signature.*(incorrect|invalid)|digest/i, 'the assertion signature does not match the IdP certificate (idp_metadata)'],
+  [/NO_SELECTED_CERTIFICATE/, 'the IdP metadata has no signing certificate, so the assertion signature cannot be checked'],
+  [/ERR_POTENTIAL_WRAPPING_ATTACK/, 'the response hides an assertion or signature inside SubjectConfirmationData (a signature wrapping attempt)'],
+  [/ERR_UNMATCH_ISSUER/, 'the assertion was issued by another entity than the IdP of the metadata (Issuer)'],
+  [/ERR_SUBJECT_UNCONFIRMED/, 'the assertion is outside its validity period (Conditions NotBefore / NotOnOrAfter)'],
+  [/ERR_EXPIRED_SESSION/, 'the IdP session of the assertion has expired (SessionNotOnOrAfter)'],
+  [/ERR_FAILED_STATUS/, 'the IdP refused the sign-in'],
+  [/ERR_UNDEFINED_STATUS/, 'the response has no status'],
+  [/ERR_EMPTY_ASSERTION|ERR_ZERO_SIGNATURE/, 'the response carries no signed assertion']
+]
+
+const asList = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : [])
+
+export interface SamlEvaluation { error: string | null; claims: Config | null; info: Config }
+
+/**
+ * Evaluates a SAMLResponse (HTTP-POST binding) of a Test Provider run as the connection's service provider. A signed
+ * response goes through samlify's SP side: the status, the XML signature (of the response or of the assertion, as
+ * "Require signed assertions" allows either) against the signing certificate of the connection's IdP metadata, wrapping
+ * attacks refused, the Issuer. An unsigned one is accepted only with "Require signed assertions" off (then samlify's
+ * extractor reads it: one assertion, the status, the Issuer). Then here, on the (verified) assertion: the audience (the
+ * connection's entity ID), the recipient and destination (the ACS URL), InResponseTo (the run's AuthnRequest ID) and
+ * the time conditions (this server's clock, one minute of skew). The claims are the NameID and the attributes.
+ */
+export async function evaluateSamlResponse(opts: { config: Config; acsUrl: string; requestId: string; samlResponse: string; now: number }): Promise<SamlEvaluation> {
+  const { config, acsUrl, requestId } = opts
+  const info: Config = { entity_id: config.entity_id ?? null, acs_url: acsUrl, request_id: requestId, assertion_signature: 'not_checked' }
+  const fail = (error: string, claims: Config | null = null): SamlEvaluation => ({ error, claims, info })
+  if (opts.samlResponse.length > (MAX_SAML_XML * 4) / 3 + 4) return fail('the SAMLResponse is too large')
+  const samlify = await loadSamlify()
+  const xml = Buffer.from(opts.samlResponse, 'base64').toString('utf8')
+  try {
+    checkSamlMessage(xml, xmlDom!)
+  } catch (e) {
+    return fail((e as Error).message)
+  }
+  let idp: ReturnType<Samlify['IdentityProvider']>
+  try {
+    idp = withoutSamlifyWarnings(() => samlify.IdentityProvider({ metadata: String(config.idp_metadata ?? '') }))
+    info.idp_entity_id = idp.entityMeta.getEntityID()
+  } catch (e) {
+    return fail(`the IdP metadata could not be read: ${String((e as Error)?.message ?? e).slice(0, 200)}`)
+  }
+  const refusal = (e: unknown) => {
+    const msg = String((e as Error)?.message ?? e)
+    const known = SAML_REFUSALS.find(([re]) => re.test(msg))
+    if (known && /ERR_FAILED_STATUS/.test(msg)) return fail(`${known[1]} (${msg.replace(/^.*?with top tier code:\s*/, '').slice(0, 300)})`)
+    return fail(known ? known[1] : `the SAML response was refused: ${msg.slice(0, 300)}`)
+  }
+  type Extracted = {
+    nameID?: string; issuer?: unknown; audience?: unknown; attributes?: Record<string, unknown>; response?: Record<string, string>
+    conditions?: Record<string, string>
+  }
+  let ext: Extracted
+  let assertion: string
+  if (/<(?:[\w-]+:)?Signature[\s>]/.test(xml)) {
+    if (!asList(idp.entityMeta.getX509Certificate('signing')).some((c) => c.trim())) {
+      return fail('the IdP metadata has no signing certificate, so the assertion signature cannot be checked')
+    }
+    const sp = samlify.ServiceProvider({
+      entityID: String(config.entity_id), wantAssertionsSigned: true, clockDrifts: [-SAML_CLOCK_SKEW_MS, SAML_CLOCK_SKEW_MS],
+      assertionConsumerService: [{ Binding: SAML_BINDING.post, Location: acsUrl }]
+    })
+    let parsed: { samlContent: string; extract: Record<string, unknown> }
+    try {
+      parsed = await sp.parseLoginResponse(idp, 'post', { body: { SAMLResponse: opts.samlResponse } })
+    } catch (e) {
+      return refusal(e)
+    }
+    // the assertion the signature covers: every check below reads it, never the unsigned envelope alone
+    const [verified, signedAssertion] = samlify.SamlLib.verifySignature(parsed.samlContent, { metadata: idp.entityMeta })
+    if (!verified || !signedAssertion) return fail('the response carries no signed assertion')
+    info.assertion_signature = 'verified'
+    ext = parsed.extract as Extracted
+    assertion = signedAssertion
+  } else {
+    if (config.require_signed_assertions !== false) {
+      return fail('the response is not signed (neither the response nor its assertion carries a signature), and Require signed assertions is on')
+    }
+    // Require signed assertions is off: samlify's extractor reads the unsigned response
+    info.assertion_signature = 'not_signed'
+    const { Extractor } = samlify
+    const found = Extractor.extract(xml, [{ key: 'assertion', localPath: ['Response', 'Assertion'], attributes: [], context: true }]).assertion
+    if (typeof found !== 'string') return fail('the response must carry exactly one assertion')
+    const status = Extractor.extract(xml, Extractor.loginResponseStatusFields) as { top?: string; second?: string }
+    if (status.top !== 'urn:oasis:names:tc:SAML:2.0:status:Success') {
+      return status.top ? refusal(new Error(`ERR_FAILED_STATUS with top tier code: ${status.top}, second tier code: ${status.second}`)) : refusal(new Error('ERR_UNDEFINED_STATUS'))
+    }
+    ext = Extractor.extract(xml, Extractor.loginResponseFields(found)) as Extracted
+    if (ext.issuer !== info.idp_entity_id) return refusal(new Error('ERR_UNMATCH_ISSUER'))
+    assertion = found
+  }
+  const confirmation = (samlify.Extractor.extract(assertion, [
+    { key: 'confirmation', localPath: ['Assertion', 'Subject', 'SubjectConfirmation', 'SubjectConfirmationData'], attributes: ['Recipient', 'InResponseTo', 'NotBefore', 'NotOnOrAfter'] }
+  ]) as { confirmation?: Record<string, string> }).confirmation ?? {}
+  const claims: Config = { NameID: typeof ext.nameID === 'string' ? ext.nameID : null }
+  for (const [k, v] of Object.entries(ext.attributes ?? {})) if (k !== 'NameID' && k !== '__proto__') claims[k] = v
+  info.issuer = ext.issuer ?? null
+  const audiences = asList(ext.audience)
+  if (!audiences.includes(String(config.entity_id))) {
+    return fail(`the assertion is for another service provider: its audience is ${JSON.stringify(audiences.join(', ').slice(0, 200))}, this connection's entity ID is ${JSON.stringify(String(config.entity_id))}`)
+  }
+  const recipient = confirmation.recipient
+  if (recipient !== acsUrl) return fail(`the assertion is for another ACS URL (Recipient ${JSON.stringify(String(recipient ?? '').slice(0, 200))}), not ${acsUrl}`)
+  const destination = ext.response?.destination
+  if (destination !== undefined && destination !== acsUrl) return fail(`the response was sent to another ACS URL (Destination ${JSON.stringify(String(destination).slice(0, 200))}), not ${acsUrl}`)
+  const inResponseTo = [confirmation.inResponseTo, ext.response?.inResponseTo].filter((v) => v !== undefined)
+  if (!inResponseTo.length || inResponseTo.some((v) => v !== requestId)) {
+    return fail('the response does not answer this test\'s sign-in request (InResponseTo differs from the AuthnRequest ID)')
+  }
+  const at = (v: string | undefined) => (v === undefined ? undefined : Date.parse(v))
+  const notBefore = at(ext.conditions?.notBefore)
+  const notOnOrAfter = [at(ext.conditions?.notOnOrAfter), at(confirmation.notOnOrAfter)].filter((v): v is number => v !== undefined)
+  if ((notBefore !== undefined && (Number.isNaN(notBefore) || notBefore - SAML_CLOCK_SKEW_MS > opts.now)) ||
+    notOnOrAfter.some((t) => Number.isNaN(t) || opts.now >= t + SAML_CLOCK_SKEW_MS)) {
+    return fail('the assertion is outside its validity period (Conditions NotBefore / NotOnOrAfter)', claims)
+  }
+  return { error: null, claims, info }
 }
 
 /** The service provider's metadata (sso.download_saml_sp_metadata). */

@@ -1,6 +1,7 @@
 // identityProviders.*: the sso.* endpoints (clearml-enterprise-api.md §1.6). The list is read cache-first (it holds no
 // secret); templates, discovery and Test Provider are live. Secrets (client secret, SAML private key) pass through to
 // the server on save/test and are neither cached, returned nor logged. Certificate/key checks run here (node:crypto).
+import { inflateRawSync } from 'node:zlib'
 import { ApiError, type HandlersOf } from '../../../shared/api'
 import type {
   SsoConfigurationSummary,
@@ -62,6 +63,19 @@ interface TestCallbackData {
   user_data: Record<string, unknown> | null
   configuration_info?: Record<string, unknown>
   error_msg: string | null
+}
+
+/** The AssertionConsumerServiceURL of a SAMLRequest (HTTP-Redirect binding: base64 of the raw-deflated AuthnRequest). */
+function acsUrlOf(samlRequest: string): string {
+  let xml: string
+  try {
+    xml = inflateRawSync(Buffer.from(samlRequest, 'base64'), { maxOutputLength: 256 * 1024 }).toString('utf8')
+  } catch {
+    throw new ApiError('server', 'The server answered with a SAML request that cannot be read')
+  }
+  const acs = /\bAssertionConsumerServiceURL="([^"]*)"/.exec(xml)?.[1]
+  if (!acs) throw new ApiError('server', 'The SAML request names no AssertionConsumerServiceURL (ACS URL)')
+  return acs.replace(/&(amp|lt|gt|quot|apos);/g, (_, e: string) => ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" })[e]!)
 }
 
 const providerOf = (p: ProviderData): SsoProvider => ({ id: p.id, displayName: p.display_name, protocol: p.category })
@@ -186,12 +200,15 @@ export function identityProvidersHandlers(ctx: CoreContext): HandlersOf<typeof i
     'identityProviders.startTest': async ({ provider, configuration }) => {
       requireOnline(session, 'Test Provider')
       const r = await session.call<{ redirect_url: string }>('sso.test_provider_configuration', { provider, configuration }).catch(fieldError)
-      let callbackUrl: string
+      let redirect: URL
       try {
-        callbackUrl = new URL(r.redirect_url).searchParams.get('redirect_uri') ?? ''
+        redirect = new URL(r.redirect_url)
       } catch {
         throw new ApiError('server', 'The server answered with a redirect URL that is not a URL')
       }
+      // OIDC: the redirect_uri parameter; SAML: the AuthnRequest's AssertionConsumerServiceURL (the ACS URL)
+      const samlRequest = redirect.searchParams.get('SAMLRequest')
+      const callbackUrl = samlRequest !== null ? acsUrlOf(samlRequest) : (redirect.searchParams.get('redirect_uri') ?? '')
       return { redirectUrl: r.redirect_url, callbackUrl }
     },
     'identityProviders.finishTest': async ({ provider, callbackUrl }) => {
@@ -199,7 +216,10 @@ export function identityProvidersHandlers(ctx: CoreContext): HandlersOf<typeof i
       const url = new URL(callbackUrl)
       const args: Record<string, string> = {}
       for (const [k, v] of url.searchParams) if (Object.keys(args).length < 50) args[k] = v
-      const r = await session.call<TestCallbackData>('login.test_sso_callback', { provider, args, callback_url: callbackUrl })
+      // a SAML IdP POSTs its answer (SAMLResponse, RelayState) to the ACS URL: the callback page hands the fields over
+      // as the URL's query; the server gets them as args and the ACS URL itself as callback_url
+      const callback = args.SAMLResponse !== undefined ? `${url.origin}${url.pathname}` : callbackUrl
+      const r = await session.call<TestCallbackData>('login.test_sso_callback', { provider, args, callback_url: callback })
       const m = r.mapped_user_data
       const result: SsoTestResult = {
         mapped: m && {

@@ -5,7 +5,7 @@ import { type CallContext, type Identity, RawResponse, empty, endpoint, requireI
 import { errors } from '../errors'
 import { ADMIN_ROLES, groupFlags } from '../groups'
 import {
-  type Config, DISCOVERY_FIELDS, type MappedUserData, PROVIDERS, type ProviderInfo, decodeJwt, discover, fetchJson, mapClaims, mergeConfiguration,
+  type Config, DISCOVERY_FIELDS, type MappedUserData, PROVIDERS, type ProviderInfo, decodeJwt, discover, evaluateSamlResponse, fetchJson, mapClaims, mergeConfiguration,
   oidcAuthorizationUrl, providerInfo, samlAuthorizationUrl, samlSpMetadata, templateSections, templateWithValues, verifyJwtSignature
 } from '../sso'
 import { type Store, newId } from '../store'
@@ -18,7 +18,10 @@ import { type Store, newId } from '../store'
  * authorization URL (callback `<webapp_url>/callback_<provider>`, OAuth `state` = `<session id>[.<client state>]`);
  * the provider sends the browser to the callback with `code` and `state`; login.test_sso_callback exchanges the code
  * (token endpoint, client secret), checks the ID token (JWKS signature, issuer, audience, expiry, nonce), reads the
- * userinfo endpoint and maps the claims. Provider errors come back in `error_msg`.
+ * userinfo endpoint and maps the claims. SAML: the AuthnRequest goes to the IdP's HTTP-Redirect endpoint with
+ * `RelayState` = the state; the IdP POSTs `SAMLResponse` and `RelayState` to the ACS URL (`/callback_<provider>`), and
+ * login.test_sso_callback evaluates the response (signature, audience, recipient, InResponseTo, time) and maps the
+ * claims (NameID and attributes). Provider errors come back in `error_msg`.
  */
 
 const TEST_TTL_MS = 10 * 60 * 1000
@@ -205,9 +208,10 @@ export const ssoEndpoints = [
       const { store } = ctx.server
       let redirect: string
       let codeVerifier: string | null = null
-      let nonce = ''
+      let nonce: string
       if (provider.category === 'oidc') ({ url: redirect, codeVerifier, nonce } = oidcAuthorizationUrl(config, provider, state))
-      else redirect = samlAuthorizationUrl(config, provider, state, store)
+      // SAML: the nonce column keeps the AuthnRequest ID (the response must answer it: InResponseTo)
+      else ({ url: redirect, requestId: nonce } = samlAuthorizationUrl(config, provider, state, store))
       new AdminStore(store).insertTestSession({
         id: sid, company: identity.company, user_id: identity.user, provider: provider.id, config: JSON.stringify(config),
         redirect_uri: String(config.callback_url ?? config.acs_url), code_verifier: codeVerifier, nonce, app_state: ctx.data.state ?? null,
@@ -247,9 +251,7 @@ async function testCallback(ctx: CallContext<{ callback_url: string }>, provider
     redirect_uri: redirectUri
   }
   const fail = (msg: string, userData: Config | null = null): TestResult => ({ mapped_user_data: null, user_data: userData, configuration_info: info, error_msg: msg })
-  if (provider.category === 'saml') {
-    return fail('SAML test callbacks are not evaluated by this reference server (the assertion is not checked)')
-  }
+  if (provider.category === 'saml') return samlTestCallback(ctx, config, redirectUri, nonce, args, info)
   Object.assign(info, {
     client_id: config.client_id, authorization_endpoint: config.authorization_endpoint, token_endpoint: config.token_endpoint,
     userinfo_endpoint: config.userinfo_endpoint, jwks_uri: config.jwks_uri, code_challenge_method: config.code_challenge_method,
@@ -312,6 +314,27 @@ async function testCallback(ctx: CallContext<{ callback_url: string }>, provider
   if (!mapped.user_id) error = `the user ID claim "${String(config.claim_user_id)}" is missing`
   else if (config.email_verification === true && mapped.email_verified !== true) error = 'the provider did not confirm the email address (email_verified), required by Email verification'
   return { mapped_user_data: mapped, user_data: userData, configuration_info: info, error_msg: error }
+}
+
+/**
+ * The SAML half of login.test_sso_callback: the IdP POSTed `SAMLResponse` (and `RelayState`) to the ACS URL; the
+ * response is evaluated as the connection's service provider (sso.ts evaluateSamlResponse: signature against the
+ * IdP metadata's certificate, audience = entity ID, recipient/destination = ACS URL, InResponseTo = the run's
+ * AuthnRequest ID, time conditions) and the claims (NameID and attributes) are mapped like OIDC claims.
+ */
+async function samlTestCallback(ctx: CallContext<{ callback_url: string }>, config: Config, acsUrl: string, requestId: string,
+  args: Record<string, string>, info: Config): Promise<TestResult> {
+  Object.assign(info, { entity_id: config.entity_id ?? null, acs_url: acsUrl, require_signed_assertions: config.require_signed_assertions !== false })
+  const fail = (msg: string, userData: Config | null = null): TestResult => ({ mapped_user_data: null, user_data: userData, configuration_info: info, error_msg: msg })
+  if (ctx.data.callback_url.split('?')[0] !== acsUrl) return fail(`the callback URL does not match the test's ACS URL (${acsUrl})`)
+  if (!args.SAMLResponse) return fail('the IdP sent no SAMLResponse')
+  const evaluation = await evaluateSamlResponse({ config, acsUrl, requestId, samlResponse: args.SAMLResponse, now: ctx.server.store.clock() })
+  Object.assign(info, evaluation.info)
+  if (evaluation.error || !evaluation.claims) return fail(evaluation.error ?? 'the response carries no claims', evaluation.claims)
+  const mapped = mapClaims(config, evaluation.claims)
+  info.group_sync = groupSync(ctx.server.store, requireIdentity(ctx).company, config, mapped.groups)
+  const error = mapped.user_id ? null : `the user ID claim "${String(config.claim_user_id)}" is missing`
+  return { mapped_user_data: mapped, user_data: evaluation.claims, configuration_info: info, error_msg: error }
 }
 
 /** Group names match case-insensitively, with '-', '_' and spaces alike ("ml-team" is "ML Team"). */

@@ -42,3 +42,8 @@ export async function testProvider(page: Page, wizard: Locator, userButton: RegE
   await popup.getByRole('button', { name: userButton }).click()
   await expect(wizard.getByTestId('idp-test-result')).toBeVisible({ timeout: 15_000 })
 }
+
+/** Upload an IdP metadata file into the SAML form (the form reads and checks it). */
+export async function uploadMetadata(wizard: Locator, xml: string) {
+  await wizard.getByTestId('idp-metadata-file').setInputFiles({ name: 'idp-metadata.xml', mimeType: 'application/xml', buffer: Buffer.from(xml) })
+}
