@@ -3,6 +3,7 @@
 import { ApiError, type GatewayToken, type HandlersOf } from '../../../shared/api'
 import type { userSettingsMethods } from '../../../shared/api/methods/user-settings'
 import type { CoreContext } from '../context'
+import type { Session } from '../session'
 import { ClearmlError } from '../clearml'
 import { fieldError, isObject, numOrNull, orUnsupported, requireEnterprise, requireOnline, str, strOrNull, userName } from './common'
 
@@ -34,48 +35,57 @@ const toToken = (t: WireRouterToken): GatewayToken => ({
   revoked: t.revoked === true || !!t.revoked_at
 })
 
+/** The gateway tokens of the caller, or (with `as`) of another user, listed as that user (the impersonation header). */
+export async function fetchRouterTokens(session: Session, signal?: AbortSignal, as?: string): Promise<{ tokens: GatewayToken[]; maxExpirationSec: number | null }> {
+  requireEnterprise(session, GATEWAY_UNSUPPORTED)
+  // the key field (the token's last characters) is not read: nothing of a token but its metadata is kept
+  const r = await orUnsupported(GATEWAY_UNSUPPORTED, () =>
+    session.call<{ tokens?: unknown[]; max_expiration_sec?: number | null }>('auth.get_router_tokens', {}, { signal, ...(as && { impersonate: as }) })
+  )
+  return { tokens: (Array.isArray(r.tokens) ? r.tokens.filter(isObject) : []).map((t) => toToken(t as WireRouterToken)), maxExpirationSec: numOrNull(r.max_expiration_sec) }
+}
+
+/** A new token (for `user` when given: an administrator's call), checked against the server's cap first. */
+export async function generateRouterToken(session: Session, input: { label: string; expirationDays: number; user?: string }): Promise<{ token: string }> {
+  requireEnterprise(session, GATEWAY_UNSUPPORTED)
+  requireOnline(session, 'generate a token')
+  const { maxExpirationSec } = await fetchRouterTokens(session, undefined, input.user)
+  const sec = input.expirationDays * DAY
+  if (maxExpirationSec !== null && sec > maxExpirationSec) {
+    const maxDays = Math.floor(maxExpirationSec / DAY)
+    throw fieldError('expirationDays', `Expiration must be at most ${maxDays} day${maxDays === 1 ? '' : 's'} (this server’s limit).`)
+  }
+  let r: { token?: unknown }
+  try {
+    r = await orUnsupported(GATEWAY_UNSUPPORTED, () =>
+      session.call<{ token?: unknown }>('auth.generate_router_token', { label: input.label, expiration_sec: sec, ...(input.user && { user: input.user }) })
+    )
+  } catch (e) {
+    if (e instanceof ClearmlError && e.kind === 'validation') {
+      const msg = e.serverMessage ?? e.message
+      throw fieldError(/expir/i.test(msg) ? 'expirationDays' : 'label', msg)
+    }
+    throw e
+  }
+  if (typeof r.token !== 'string' || !r.token) throw new ApiError('server', 'The server answered auth.generate_router_token without a token.')
+  return { token: r.token }
+}
+
+export async function revokeRouterTokens(session: Session, ids: string[]): Promise<{ revoked: number }> {
+  requireEnterprise(session, GATEWAY_UNSUPPORTED)
+  requireOnline(session, 'revoke the tokens')
+  const r = await orUnsupported(GATEWAY_UNSUPPORTED, () => session.call<{ revoked?: number }>('auth.revoke_router_tokens', { ids }))
+  return { revoked: r.revoked ?? 0 }
+}
+
 export function gatewayHandlers(ctx: CoreContext): HandlersOf<Methods> {
   const { session, data } = ctx
-
-  async function fetchTokens(signal?: AbortSignal): Promise<{ tokens: GatewayToken[]; maxExpirationSec: number | null }> {
-    requireEnterprise(session, GATEWAY_UNSUPPORTED)
-    // the key field (the token's last characters) is not read: nothing of a token but its metadata is kept
-    const r = await orUnsupported(GATEWAY_UNSUPPORTED, () => session.call<{ tokens?: unknown[]; max_expiration_sec?: number | null }>('auth.get_router_tokens', {}, { signal }))
-    return { tokens: (Array.isArray(r.tokens) ? r.tokens.filter(isObject) : []).map((t) => toToken(t as WireRouterToken)), maxExpirationSec: numOrNull(r.max_expiration_sec) }
-  }
-
   return {
     'gateway.tokens': async ({ refresh }) => {
       requireEnterprise(session, GATEWAY_UNSUPPORTED)
-      return data.read({ topic: 'gateway', key: 'tokens', what: 'gateway tokens', refresh, fetch: fetchTokens })
+      return data.read({ topic: 'gateway', key: 'tokens', what: 'gateway tokens', refresh, fetch: (signal) => fetchRouterTokens(session, signal) })
     },
-    'gateway.generate': async ({ label, expirationDays }) => {
-      requireEnterprise(session, GATEWAY_UNSUPPORTED)
-      requireOnline(session, 'generate a token')
-      const { maxExpirationSec } = await fetchTokens()
-      const sec = expirationDays * DAY
-      if (maxExpirationSec !== null && sec > maxExpirationSec) {
-        const maxDays = Math.floor(maxExpirationSec / DAY)
-        throw fieldError('expirationDays', `Expiration must be at most ${maxDays} day${maxDays === 1 ? '' : 's'} (this server’s limit).`)
-      }
-      let r: { token?: unknown }
-      try {
-        r = await orUnsupported(GATEWAY_UNSUPPORTED, () => session.call<{ token?: unknown }>('auth.generate_router_token', { label, expiration_sec: sec }))
-      } catch (e) {
-        if (e instanceof ClearmlError && e.kind === 'validation') {
-          const msg = e.serverMessage ?? e.message
-          throw fieldError(/expir/i.test(msg) ? 'expirationDays' : 'label', msg)
-        }
-        throw e
-      }
-      if (typeof r.token !== 'string' || !r.token) throw new ApiError('server', 'The server answered auth.generate_router_token without a token.')
-      return { token: r.token }
-    },
-    'gateway.revoke': async ({ ids }) => {
-      requireEnterprise(session, GATEWAY_UNSUPPORTED)
-      requireOnline(session, 'revoke the tokens')
-      const r = await orUnsupported(GATEWAY_UNSUPPORTED, () => session.call<{ revoked?: number }>('auth.revoke_router_tokens', { ids }))
-      return { revoked: r.revoked ?? 0 }
-    }
+    'gateway.generate': async (input) => generateRouterToken(session, input),
+    'gateway.revoke': async ({ ids }) => revokeRouterTokens(session, ids)
   }
 }

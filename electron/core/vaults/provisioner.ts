@@ -48,20 +48,41 @@ export function toVaultDoc(v: VaultInfo): VaultDoc {
   return { description: v.description, scope: v.scope, group: v.group, user: v.user, type: v.type, format: v.format, enabled: v.enabled, data: v.data }
 }
 
-/** Every vault the caller may provision: the organization's (admins) and the caller's own. */
-export async function fetchVaults(session: Session, opts: { preview: boolean; signal?: AbortSignal }): Promise<VaultInfo[]> {
+/**
+ * Every vault the caller may provision: the organization's (admins) and the caller's own; with `serviceAccounts`
+ * (an administrator), also the service accounts' own vaults, listed as each account (the impersonation header).
+ */
+export async function fetchVaults(session: Session, opts: { preview: boolean; signal?: AbortSignal; serviceAccounts?: boolean }): Promise<VaultInfo[]> {
   const body = opts.preview ? { preview_data: true } : {}
   const out = new Map<string, VaultInfo>()
+  let admin = false
   try {
     const org = await session.call<{ vaults?: VaultData[] }>('users.get_organization_vaults', body, { signal: opts.signal })
     for (const v of org.vaults ?? []) out.set(v.id, toVaultInfo(v))
+    admin = true
   } catch (e) {
     // Not an admin, or a server without the endpoint: the caller's own vaults are still listed.
     if (!(e instanceof ClearmlError && (e.kind === 'forbidden' || e.kind === 'not_found'))) throw e
   }
   const mine = await session.call<{ vaults?: VaultData[] }>('users.get_vaults', body, { signal: opts.signal })
   for (const v of mine.vaults ?? []) if (!out.has(v.id)) out.set(v.id, toVaultInfo(v))
+  if (admin && opts.serviceAccounts) for (const v of await serviceAccountVaults(session, body, opts.signal)) if (!out.has(v.id)) out.set(v.id, v)
   return [...out.values()]
+}
+
+/** The service accounts' own (user-scope) vaults; none when the server has no service accounts. */
+async function serviceAccountVaults(session: Session, body: Record<string, unknown>, signal?: AbortSignal): Promise<VaultInfo[]> {
+  let accounts: Array<{ id: string }>
+  try {
+    accounts = (await session.call<{ users?: Array<{ id: string }> }>('users.get_service_users', {}, { signal })).users ?? []
+  } catch (e) {
+    if (e instanceof ClearmlError && (e.kind === 'forbidden' || e.kind === 'not_found')) return []
+    throw e
+  }
+  const lists = await Promise.all(
+    accounts.map((a) => session.call<{ vaults?: VaultData[] }>('users.get_vaults', body, { signal, impersonate: a.id }).then((r) => (r.vaults ?? []).filter((v) => v.scope === 'user' && v.user === a.id)))
+  )
+  return lists.flat().map(toVaultInfo)
 }
 
 /** Why a vault cannot be provisioned as it is (an invalid vault may be sent disabled, never enabled). */
@@ -103,7 +124,7 @@ export function vaultProvisioner(session: Session): Provisioner<'vault'> {
   return {
     kind: 'vault',
     async fetchAll(signal) {
-      const list = await fetchVaults(session, { preview: false, signal })
+      const list = await fetchVaults(session, { preview: false, signal, serviceAccounts: true })
       return new Map(list.map((v) => [v.id, { doc: toVaultDoc(v), version: v.version }]))
     },
     fingerprint: vaultFingerprint,
