@@ -205,3 +205,25 @@ describe('permissions.check_entity_access: the effective access and why', () => 
     await fails('permissions.check_entity_access', { entity_type: 'task' }, 400, 12, alice)
   })
 })
+
+describe('what the Access Rules screen asks besides the rules', () => {
+  it('the pickers: same-named tasks with project, status and owner; queues by display name; projects by path', async () => {
+    const tasks = await ok('tasks.get_all_ex', { search_text: 'RESNET', only_fields: ['id', 'name', 'project.name', 'status', 'user.name'], order_by: ['-last_update'] })
+    expect(tasks.tasks.map((t: { project: { name: string } }) => t.project.name).sort()).toEqual(['Dev Experiments', 'Dev Experiments/Vision', 'Research Experiments'])
+    expect(tasks.tasks.every((t: { user: { name: string }; status: string }) => t.user.name && t.status)).toBe(true)
+    const queues = await ok('queues.get_all', { search_text: 'gpu q', only_fields: ['id', 'name', 'display_name'] })
+    expect(queues.queues.map((q: { id: string }) => q.id)).toEqual([org.queues.gpu])
+    // the explainer's project chain: a subproject's parents by their path names
+    const parents = await ok('projects.get_all_ex', { name: '^(?:Dev Experiments)$', only_fields: ['id', 'name'] })
+    expect(parents.projects).toEqual([{ id: org.projects.dev, name: 'Dev Experiments' }])
+  })
+
+  it('a person\'s groups as the server sees them (users.get_current_user as them), service accounts included', async () => {
+    const me = await ok('users.get_current_user', {}, admin, { 'X-Clearml-Impersonate-As': alice.id })
+    expect(me.sec_groups.map((g: { name: string }) => g.name).sort()).toEqual(['ML Team', 'Users'])
+    const ci = await ok('users.get_current_user', {}, admin, { 'X-Clearml-Impersonate-As': org.serviceAccounts.ci.id })
+    expect(ci.sec_groups.map((g: { id: string }) => g.id)).toContain(USERS_GROUP_ID)
+    const services = await ok('users.get_service_users', {})
+    expect(services.users.map((u: { id: string }) => u.id)).toEqual(expect.arrayContaining([org.serviceAccounts.ci.id, org.serviceAccounts.gpuAgent.id]))
+  })
+})
