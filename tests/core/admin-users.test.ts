@@ -233,3 +233,60 @@ describe('non-administrators and offline', () => {
     expect((await failure(env, 'admin.groups.save', { name: 'Offline group', description: '' })).code).toBe('offline')
   })
 })
+
+describe('users: the store writes a sync at once', () => {
+  it("a sync's pages show together when it finishes; a failed sync leaves the previous table; rules in one go", async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs')
+    const { tmpdir } = await import('node:os')
+    const { join } = await import('node:path')
+    const { AdminStore } = await import('../../electron/core/admin-users/store')
+    const { coreMigrations, openDatabase } = await import('../../electron/core/db')
+    const dir = mkdtempSync(join(tmpdir(), 'admin-store-'))
+    const db = openDatabase(join(dir, 'store.sqlite'), { migrations: coreMigrations })
+    try {
+      db.prepare("INSERT INTO connections (id, name, api_url, created_at, updated_at) VALUES ('c', 'test', 'http://x', 0, 0)").run()
+      const store = new AdminStore(db)
+      const user = (i: number) => ({ id: `u${i}`, name: `User ${String(i).padStart(3, '0')}`, email: `u${i}@example.com`, role: 'user', sec_groups: ['g1'] })
+      const names = () => store.queryUsers('c', q({ pageSize: 500 }), () => undefined).items.map((u) => u.id)
+
+      // first sync: two pages, nothing shows before the end
+      store.storeUsers('c', [user(1), user(2)], 1)
+      store.storeUsers('c', [user(3)], 1)
+      expect(names()).toEqual([])
+      expect(store.finishUsers('c', 1, 1000)).toBe(3)
+      expect(names()).toEqual(['u1', 'u2', 'u3'])
+      // typing narrows the search (each answer from the previous one's matches); deleting widens it again
+      const emails = (search: string) => store.queryUsers('c', q({ search }), () => undefined).items.map((u) => u.email)
+      expect(emails('u')).toEqual(['u1@example.com', 'u2@example.com', 'u3@example.com'])
+      expect(emails('u2')).toEqual(['u2@example.com'])
+      expect(emails('u2@')).toEqual(['u2@example.com'])
+      expect(emails('U3')).toEqual(['u3@example.com'])
+      expect(emails('user 00')).toEqual(['u1@example.com', 'u2@example.com', 'u3@example.com'])
+
+      // a sync that fails after its first page: the previous table stays as it was
+      store.storeUsers('c', [user(4)], 2)
+      store.abandonUsers('c')
+      expect(names()).toEqual(['u1', 'u2', 'u3'])
+      expect(store.syncState('c', 'users')).toEqual({ count: 3, syncedAt: 1000 })
+      // the next sync: changes and removals
+      store.storeUsers('c', [user(1), user(3), user(5)], 3)
+      expect(store.finishUsers('c', 3, 3000)).toBe(3)
+      expect(names()).toEqual(['u1', 'u3', 'u5'])
+      expect(store.syncState('c', 'users')).toEqual({ count: 3, syncedAt: 3000 })
+
+      // rules: all written, empty member lists stored as JSON arrays, the ones not seen dropped
+      const rule = (i: number) => ({ id: `r${i}`, name: `Rule ${i}`, entity_type: 'project', access_permission: 'read', groups: i % 2 ? [{ id: 'g1', name: 'G' }] : [], users: [] })
+      expect(store.storeRules('c', [rule(1), rule(2), rule(3)], 4, 4000)).toBe(3)
+      expect(store.storeRules('c', [rule(2), rule(3)], 5, 5000)).toBe(2)
+      expect(store.countRules('c')).toBe(2)
+      const rows = db.prepare("SELECT id, groups, users FROM admin_access_rules WHERE connection_id = 'c' ORDER BY seq").all()
+      expect(rows).toEqual([
+        { id: 'r2', groups: '[]', users: '[]' },
+        { id: 'r3', groups: '[{"id":"g1","name":"G"}]', users: '[]' }
+      ])
+    } finally {
+      await db.close({ backup: false })
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+})

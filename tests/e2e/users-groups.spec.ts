@@ -1,6 +1,6 @@
 // Users & Groups end to end in Chromium against the reference server (enterprise): the users table from the
-// synced local table (search, pending invitation, invite with bad input refused at the field, remove with the
-// consequences stated, role change), the user groups (built-ins, duplicate name at the field, member picker,
+// synced local table (search, sort by a column header, pending invitation, invite with bad input refused at the
+// field, remove with the consequences stated, role change), the user groups (built-ins, duplicate name at the field, member picker,
 // removed members really removed, delete with what is lost) and a non-administrator's explanation.
 import { expect, test } from './fixtures'
 import { addConnection } from './pages/connections'
@@ -31,6 +31,17 @@ test('users: synced table, search, pending invitation, invite refused at the fie
   await expect(page.getByTestId('users-no-match')).toBeVisible()
   await searchUsers(page, '')
   await expect(userRows(page)).toHaveCount(7)
+
+  // sort by a column header (a button, its order in aria-sort); again turns the order around
+  const emailHeader = page.getByRole('columnheader', { name: 'Email' })
+  await expect(page.getByRole('columnheader', { name: 'Username' })).toHaveAttribute('aria-sort', 'ascending')
+  await page.getByTestId('users-sort-email').click()
+  await expect(emailHeader).toHaveAttribute('aria-sort', 'ascending')
+  await expect(userRows(page).first()).toContainText('admin@demo.example')
+  await page.getByTestId('users-sort-email').press('Enter')
+  await expect(emailHeader).toHaveAttribute('aria-sort', 'descending')
+  await expect(userRows(page).first()).toContainText('fiona@demo.example')
+  await page.getByTestId('users-sort-name').click()
 
   // invite: Add disabled while blank; malformed and duplicate addresses refused at the field
   await expect(page.getByTestId('users-invite-add')).toBeDisabled()
@@ -125,4 +136,34 @@ test('a non-administrator gets the explanation instead of an empty screen', asyn
   await page.screenshot({ path: `${SHOTS}/users-not-admin.png` })
   await page.locator('.n-tabs-tab').filter({ hasText: 'User groups' }).click()
   await expect(page.getByTestId('groups-not-admin')).toBeVisible()
+})
+
+test('offline: users and groups from the cache with their age; every change refused with the reason', async ({ page, env }) => {
+  await addConnection(env)
+  await openUsers(page, env)
+  await expect(userRows(page)).toHaveCount(7)
+  await openGroups(page, env)
+  await expect(groupRow(page, 'ML Team')).toBeVisible()
+
+  await env.stopServer()
+  await openUsers(page, env)
+  await page.reload()
+  // the synced table answers: search still works, and the age is said
+  await expect(page.getByTestId('users-cached')).toContainText('cached as of', { timeout: 20_000 })
+  await expect(userRows(page)).toHaveCount(7)
+  await searchUsers(page, 'dana')
+  await expect(userRows(page)).toHaveCount(1)
+  await expect(page.getByTestId('users-invite-email')).toBeDisabled()
+  await expect(page.getByTestId('users-invite-error')).toContainText('cannot be reached')
+  await expect(userRows(page).first().getByTestId('user-remove')).toBeDisabled()
+  await expect(page.getByTestId('users-sync')).toBeDisabled()
+  await page.screenshot({ path: `${SHOTS}/users-offline.png` })
+  // the core refuses a change too, whatever the screen shows
+  await expect(env.core.invoke('admin.users.invite', { email: 'new@demo.example' })).rejects.toMatchObject({ code: 'offline' })
+
+  await openGroups(page, env)
+  await expect(page.getByTestId('groups-cached')).toContainText('cached as of', { timeout: 20_000 })
+  await expect(groupRow(page, 'ML Team')).toBeVisible()
+  await expect(page.getByTestId('group-add')).toBeDisabled()
+  await expect(env.core.invoke('admin.groups.save', { name: 'Offline group' })).rejects.toMatchObject({ code: 'offline' })
 })

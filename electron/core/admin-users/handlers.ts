@@ -54,7 +54,11 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
         // the group names of the users' Groups column: refreshed afterwards, announced when they changed
         void fetchGroups(session, AbortSignal.timeout(GROUPS_TIMEOUT_MS))
           .then((groups) => void data.store(conn.id, 'groups', 'list', groups))
-          .catch((e: unknown) => log.warn('could not refresh the user groups after the users sync', { message: (e as Error).message }))
+          .catch((e: unknown) =>
+            log.warn('could not refresh the user groups after the users sync', {
+              message: (e as Error).message
+            })
+          )
         return r
       })().finally(() => running.delete(conn.id))
       running.set(conn.id, p)
@@ -71,7 +75,7 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       include_activity: true,
       id: [...ids]
     })
-    store.storeUsers(conn.id, r.users ?? [], Date.now())
+    store.upsertUsers(conn.id, r.users ?? [], Date.now())
   }
 
   async function refreshGroups(conn: StoredConnection): Promise<UserGroup[]> {
@@ -81,10 +85,18 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
   }
 
   async function membersOf(id: string): Promise<GroupMember[]> {
-    const r = await session.call<{ groups?: WireGroup[] }>('permissions.get_user_groups', { groups: [id] }).catch(explainForbidden)
+    const r = await session
+      .call<{ groups?: WireGroup[] }>('permissions.get_user_groups', {
+        groups: [id]
+      })
+      .catch(explainForbidden)
     const g = (r.groups ?? []).find((x) => x.id === id)
     if (!g) throw new ApiError('not_found', 'The server has no such group; it may have been deleted.', { field: 'id' })
-    return (g.users ?? []).map((u) => ({ id: u.id, name: u.name ?? u.id, email: u.email ?? null }))
+    return (g.users ?? []).map((u) => ({
+      id: u.id,
+      name: u.name ?? u.id,
+      email: u.email ?? null
+    }))
   }
 
   return {
@@ -102,14 +114,22 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       const groups = new Map(cachedGroups(conn.id).map((g) => [g.id, g.name]))
       const page = store.queryUsers(conn.id, q, (id) => groups.get(id))
       if (!q.search && q.orderBy === 'name') setTimeout(() => store.warm(conn.id), 20)
-      return { ...page, source: session.state === 'online' || session.state === 'connecting' ? 'server' : 'cache', fetchedAt: st?.syncedAt ?? Date.now() }
+      return {
+        ...page,
+        source: session.state === 'online' || session.state === 'connecting' ? 'server' : 'cache',
+        fetchedAt: st?.syncedAt ?? Date.now()
+      }
     },
 
     'admin.users.sync': async () => sync(connection()),
 
     'admin.users.syncState': async () => {
       const conn = connection()
-      return { users: store.syncState(conn.id, 'users'), rules: store.syncState(conn.id, 'rules'), running: running.has(conn.id) }
+      return {
+        users: store.syncState(conn.id, 'users'),
+        rules: store.syncState(conn.id, 'rules'),
+        running: running.has(conn.id)
+      }
     },
 
     'admin.users.invite': async ({ email }) => {
@@ -118,7 +138,10 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       const clash = store.byEmail(conn.id, address)
       if (clash) {
         const msg = clash.kind === 1 ? `${address} has already been invited` : `${address} is already a member of the workspace`
-        throw new ApiError('invalid_input', msg, { field: 'email', issues: [{ path: 'email', message: msg }] })
+        throw new ApiError('invalid_input', msg, {
+          field: 'email',
+          issues: [{ path: 'email', message: msg }]
+        })
       }
       let added: string[]
       try {
@@ -127,13 +150,19 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       } catch (e) {
         if (e instanceof ClearmlError && e.kind === 'validation') {
           const msg = e.serverMessage ?? e.message
-          throw new ApiError('invalid_input', msg, { field: 'email', issues: [{ path: 'email', message: msg }] })
+          throw new ApiError('invalid_input', msg, {
+            field: 'email',
+            issues: [{ path: 'email', message: msg }]
+          })
         }
         explainForbidden(e)
       }
       if (!added.length) {
         const msg = `${address} is already a member of the workspace`
-        throw new ApiError('invalid_input', msg, { field: 'email', issues: [{ path: 'email', message: msg }] })
+        throw new ApiError('invalid_input', msg, {
+          field: 'email',
+          issues: [{ path: 'email', message: msg }]
+        })
       }
       store.storeInvites(conn.id, await fetchInvites(session), Date.now())
       return { added }
@@ -151,7 +180,10 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       try {
         await session.call('auth.delete_user', { user: id })
       } catch (e) {
-        if (e instanceof ClearmlError && e.kind === 'validation') throw new ApiError('invalid_input', e.serverMessage ?? e.message, { field: 'id' })
+        if (e instanceof ClearmlError && e.kind === 'validation')
+          throw new ApiError('invalid_input', e.serverMessage ?? e.message, {
+            field: 'id'
+          })
         explainForbidden(e)
       }
       store.deleteUser(conn.id, id)
@@ -164,13 +196,20 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       if (id.startsWith(INVITE_PREFIX)) throw new ApiError('invalid_input', 'A pending invitation has no role to change yet.', { field: 'role' })
       let r: { updated?: number }
       try {
-        r = await session.call<{ updated?: number }>('users.set_role', { user: id, role })
+        r = await session.call<{ updated?: number }>('users.set_role', {
+          user: id,
+          role
+        })
       } catch (e) {
         if (e instanceof ClearmlError && e.kind === 'validation') {
           const msg = e.serverMessage ?? e.message
-          throw new ApiError('invalid_input', msg, { field: 'role', issues: [{ path: 'role', message: msg }] })
+          throw new ApiError('invalid_input', msg, {
+            field: 'role',
+            issues: [{ path: 'role', message: msg }]
+          })
         }
-        if (e instanceof ClearmlError && e.kind === 'not_found') throw new ApiError('unsupported', 'This server does not let roles be changed (users.set_role).')
+        if (e instanceof ClearmlError && e.kind === 'not_found')
+          throw new ApiError('unsupported', 'This server does not let roles be changed (users.set_role).')
         explainForbidden(e)
       }
       store.setRole(conn.id, id, role)
@@ -192,7 +231,16 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       const positions = new Map(all.value.map((g, i) => [g.id, i]))
       const page = pageOf(all.value, q, {
         search: (g) => [g.name, g.description, g.id],
-        order: (g, key) => (key === 'members' ? g.memberCount : key === 'position' ? (positions.get(g.id) ?? 0) : key === 'description' ? g.description : key === 'id' ? g.id : g.name)
+        order: (g, key) =>
+          key === 'members'
+            ? g.memberCount
+            : key === 'position'
+              ? (positions.get(g.id) ?? 0)
+              : key === 'description'
+                ? g.description
+                : key === 'id'
+                  ? g.id
+                  : g.name
       })
       return { ...page, source: all.source, fetchedAt: all.fetchedAt }
     },
@@ -210,7 +258,10 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       const clash = groups.find((g) => g.id !== id && sameGroupName(g.name, name))
       if (clash) {
         const msg = `A group named “${clash.name}” already exists`
-        throw new ApiError('invalid_input', msg, { field: 'name', issues: [{ path: 'name', message: msg }] })
+        throw new ApiError('invalid_input', msg, {
+          field: 'name',
+          issues: [{ path: 'name', message: msg }]
+        })
       }
       const body: Record<string, unknown> = { name: name.trim(), description }
       if (id) body.id = id
@@ -223,7 +274,10 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
         if (e instanceof ClearmlError && e.kind === 'validation') {
           const msg = e.serverMessage ?? e.message
           const field = /name/i.test(msg) ? 'name' : /user|member/i.test(msg) ? 'members' : 'name'
-          throw new ApiError('invalid_input', msg, { field, issues: [{ path: field, message: msg }] })
+          throw new ApiError('invalid_input', msg, {
+            field,
+            issues: [{ path: field, message: msg }]
+          })
         }
         explainForbidden(e)
       }
@@ -241,7 +295,10 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
       try {
         r = await session.call<{ deleted?: number }>('permissions.delete_user_groups', { groups: [id] })
       } catch (e) {
-        if (e instanceof ClearmlError && e.kind === 'validation') throw new ApiError('invalid_input', e.serverMessage ?? e.message, { field: 'id' })
+        if (e instanceof ClearmlError && e.kind === 'validation')
+          throw new ApiError('invalid_input', e.serverMessage ?? e.message, {
+            field: 'id'
+          })
         explainForbidden(e)
       }
       store.setGroupMembership(conn.id, id, null)

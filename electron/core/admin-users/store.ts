@@ -1,6 +1,10 @@
 // The local tables behind Users & Groups: the organisation's users (and pending invitations) and the access rules,
-// written one page per transaction with prepared statements, and queried locally (search by name, email or id,
-// sort by any column, offset/limit) so a 50,000-user table filters as the administrator types.
+// written with one prepared upsert per row in few, large transactions (a sync's pages are collected as they arrive
+// and written together when the users sync finishes; the rules in one transaction), and queried locally (search by
+// name, email or id, sort by any column, offset/limit) so a 50,000-user table filters as the administrator types.
+//
+// Why few transactions: the name index takes its entries in random order, so every commit rewrites most of the
+// index's pages (and checkpoints them); one commit per 10,000-user page wrote the index five times over.
 import type { ListQuery } from '../../../shared/api'
 import type { AdminUser, UserOrder } from '../../../shared/domain/admin-users'
 import type BetterSqlite3 from 'better-sqlite3'
@@ -48,6 +52,8 @@ export interface WireRule {
 }
 
 export const INVITE_PREFIX = 'invite:'
+/** A users sync keeps at most about this many rows in memory before writing them (one transaction). */
+export const MAX_PENDING_ROWS = 100_000
 
 const ORDER_SQL: Record<UserOrder, string> = {
   name: 'name COLLATE NOCASE',
@@ -88,6 +94,8 @@ interface UserIndex {
   ids: string[]
   search: string[]
   orders: Map<string, Int32Array>
+  /** The last search: its order, its text and the positions of its matches (in that order). */
+  lastSearch?: { order: Int32Array; needle: string; hits: Int32Array }
 }
 
 export class AdminStore {
@@ -102,12 +110,31 @@ export class AdminStore {
   private readonly putSync
   private readonly getSync
   private readonly countRulesStmt
+  private readonly countUsersStmt
+  /** Pages of a users sync not written yet, per connection: written together by finishUsers (or when large). */
+  private readonly pending = new Map<string, { gen: number; pages: (readonly WireUser[])[]; rows: number }>()
 
   private readonly statements = new Map<string, BetterSqlite3.Statement<unknown[]>>()
   private stmt(sql: string): BetterSqlite3.Statement<unknown[]> {
     let s = this.statements.get(sql)
     if (!s) this.statements.set(sql, (s = this.db.prepare<unknown[]>(sql)))
     return s
+  }
+
+  /**
+   * A write of synced rows: one transaction, committed without waiting for the disk (synchronous = NORMAL, for this
+   * transaction only). These tables are a cache of the server, re-synced on demand: a power cut may cost the last
+   * sync, never the database's consistency (WAL), and the other tables keep the connection's usual setting.
+   */
+  private bulk<T>(write: () => T): T {
+    const sqlite = this.db.sqlite
+    const before = sqlite.pragma('synchronous', { simple: true }) as number
+    if (before > 1) sqlite.pragma('synchronous = NORMAL')
+    try {
+      return this.db.transaction(write)()
+    } finally {
+      if (before > 1) sqlite.pragma(`synchronous = ${before}`)
+    }
   }
 
   constructor(private readonly db: Db) {
@@ -135,17 +162,55 @@ export class AdminStore {
     )
     this.getSync = db.prepare('SELECT synced_at AS syncedAt, count FROM admin_sync WHERE connection_id = ? AND kind = ?')
     this.countRulesStmt = db.prepare('SELECT count(*) AS n FROM admin_access_rules WHERE connection_id = ?')
+    this.countUsersStmt = db.prepare('SELECT count(*) AS n FROM admin_users WHERE connection_id = ?')
   }
 
-  /** Store one page of users (one transaction). */
+  /**
+   * One page of a users sync: kept until finishUsers writes the whole sync in one transaction (the rows a search
+   * sees change at once, and the name index is written once). A sync larger than MAX_PENDING_ROWS is written in
+   * transactions of about that many rows, so memory stays bounded.
+   */
   storeUsers(connectionId: string, users: readonly WireUser[], gen: number): void {
+    let p = this.pending.get(connectionId)
+    if (!p || p.gen !== gen) this.pending.set(connectionId, (p = { gen, pages: [], rows: 0 }))
+    p.pages.push(users)
+    p.rows += users.length
+    if (p.rows >= MAX_PENDING_ROWS) this.flushPending(connectionId)
+  }
+
+  /** Write users now (one transaction), e.g. the few rows refreshed after a role change. */
+  upsertUsers(connectionId: string, users: readonly WireUser[], gen: number): void {
+    this.writeUsers(connectionId, [users], gen)
+  }
+
+  /** A users sync that failed: forget the pages it collected (the rows already written stay until the next sync). */
+  abandonUsers(connectionId: string): void {
+    this.pending.delete(connectionId)
+  }
+
+  private flushPending(connectionId: string): void {
+    const p = this.pending.get(connectionId)
+    if (!p?.pages.length) return
+    const { pages, gen } = p
+    p.pages = []
+    p.rows = 0
+    this.writeUsers(connectionId, pages, gen)
+  }
+
+  private writeUsers(connectionId: string, pages: readonly (readonly WireUser[])[], gen: number): void {
     this.version++
+    this.bulk(() => this.writeRows(connectionId, pages, gen))
+  }
+
+  /** The upserts of some pages of users (inside the caller's transaction). */
+  private writeRows(connectionId: string, pages: readonly (readonly WireUser[])[], gen: number): void {
     const stmt = this.upsertUser
-    this.db.transaction(() => {
+    for (const users of pages)
       for (const u of users) {
         const a = u.activity
         const name = u.name ?? ''
         const email = u.email ?? null
+        const groups = u.sec_groups
         stmt.run(
           connectionId,
           u.id,
@@ -154,52 +219,57 @@ export class AdminStore {
           email,
           u.role ?? null,
           u.created ?? null,
-          u.sec_groups?.length ? `,${u.sec_groups.join(',')},` : ',',
-          a?.last_provider_login ?? null,
-          a?.last_provider_name ?? a?.last_provider ?? null,
-          a?.last_credentials_login ?? null,
-          a?.last_ui_access ?? null,
+          groups?.length ? `,${groups.join(',')},` : ',',
+          a ? (a.last_provider_login ?? null) : null,
+          a ? (a.last_provider_name ?? a.last_provider ?? null) : null,
+          a ? (a.last_credentials_login ?? null) : null,
+          a ? (a.last_ui_access ?? null) : null,
           u.read_only ? 1 : 0,
-          `${name}\n${email ?? ''}\n${u.id}`.toLowerCase(),
+          (email ? `${name}\n${email}\n${u.id}` : `${name}\n\n${u.id}`).toLowerCase(),
           gen
         )
       }
-    })()
   }
 
   /** Replace the pending invitations (one transaction); accepted ones are users already. */
   storeInvites(connectionId: string, invites: readonly WireInvite[], gen: number): number {
     this.version++
     const pending = invites.filter((i) => (i.status ?? 'pending') === 'pending')
-    this.db.transaction(() => {
+    this.bulk(() => {
       for (const i of pending) {
         const email = i.email.toLowerCase()
         this.upsertUser.run(connectionId, INVITE_PREFIX + email, 1, email, email, i.role ?? null, i.added ?? null, ',', null, null, null, null, 0, email, gen)
       }
       this.deleteStaleInvites.run(connectionId, gen)
-    })()
+    })
     return pending.length
   }
 
-  /** A finished users sync: drop the users it did not see, record when. */
+  /** A finished users sync: write its pages, drop the users it did not see, record when (one transaction). */
   finishUsers(connectionId: string, gen: number, at: number): number {
+    const p = this.pending.get(connectionId)
+    this.pending.delete(connectionId)
+    const pages = p && p.gen === gen ? p.pages : []
     this.version++
-    return this.db.transaction(() => {
+    return this.bulk(() => {
+      this.writeRows(connectionId, pages, gen)
       this.deleteStaleUsers.run(connectionId, gen)
-      const n = (this.db.prepare('SELECT count(*) AS n FROM admin_users WHERE connection_id = ?').get(connectionId) as { n: number }).n
+      const n = (this.countUsersStmt.get(connectionId) as { n: number }).n
       this.putSync.run(connectionId, 'users', at, n, gen)
       return n
-    })()
+    })
   }
 
-  /** Store access rules in batches of `batch` per transaction, drop the ones not seen, record when. */
-  storeRules(connectionId: string, rules: readonly WireRule[], gen: number, at: number, batch = 5000): number {
+  /** Store the access rules (one transaction), drop the ones not seen, record when. */
+  storeRules(connectionId: string, rules: readonly WireRule[], gen: number, at: number): number {
     const stmt = this.upsertRule
-    const write = this.db.transaction((from: number, to: number) => {
-      for (let i = from; i < to; i++) {
+    this.bulk(() => {
+      for (let i = 0; i < rules.length; i++) {
         const r = rules[i]
         const name = r.name ?? ''
         const entityName = r.entity_display_name ?? r.entity_name ?? null
+        const groups = r.groups
+        const users = r.users
         stmt.run(
           connectionId,
           r.id,
@@ -210,19 +280,16 @@ export class AdminStore {
           r.entity_id ?? null,
           entityName,
           r.access_permission ?? 'read',
-          JSON.stringify(r.groups ?? []),
-          JSON.stringify(r.users ?? []),
+          groups?.length ? JSON.stringify(groups) : '[]',
+          users?.length ? JSON.stringify(users) : '[]',
           r.autocreated ? 1 : 0,
-          `${name}\n${entityName ?? ''}\n${r.id}`.toLowerCase(),
+          (entityName ? `${name}\n${entityName}\n${r.id}` : `${name}\n\n${r.id}`).toLowerCase(),
           gen
         )
       }
-    })
-    for (let i = 0; i < rules.length; i += batch) write(i, Math.min(rules.length, i + batch))
-    this.db.transaction(() => {
       this.deleteStaleRules.run(connectionId, gen)
       this.putSync.run(connectionId, 'rules', at, rules.length, gen)
-    })()
+    })
     return rules.length
   }
 
@@ -250,23 +317,36 @@ export class AdminStore {
     }
     const index = this.index(connectionId)
     const order = this.order(connectionId, index, q.orderBy, q.descending)
+    // positions (into the index) of the rows that match, in the order asked for
+    const hits = needle ? this.matches(index, order, needle) : order
+    const total = hits.length
     const pageIds: string[] = []
-    let total = 0
-    if (!needle) {
-      total = order.length
-      for (let k = offset; k < Math.min(order.length, offset + q.pageSize); k++) pageIds.push(index.ids[order[k]])
-    } else {
-      const { search, ids } = index
-      const end = offset + q.pageSize
-      for (let k = 0; k < order.length; k++) {
-        const i = order[k]
-        if (search[i].includes(needle)) {
-          if (total >= offset && total < end) pageIds.push(ids[i])
-          total++
-        }
-      }
+    for (let k = offset; k < Math.min(total, offset + q.pageSize); k++) pageIds.push(index.ids[hits[k]])
+    return {
+      items: this.rowsById(connectionId, pageIds).map((r) => toUser(r, groupName)),
+      total
     }
-    return { items: this.rowsById(connectionId, pageIds).map((r) => toUser(r, groupName)), total }
+  }
+
+  /**
+   * The row positions (in `order`) whose search text contains `needle`. Typing narrows a search: when the previous
+   * search's text is part of this one, only its matches are scanned (a few hundred rows instead of 50,000), and
+   * the next page of the same search reuses the answer.
+   */
+  private matches(index: UserIndex, order: Int32Array, needle: string): Int32Array {
+    const last = index.lastSearch
+    if (last && last.order === order && last.needle === needle) return last.hits
+    const { search } = index
+    const from = last && last.order === order && needle.includes(last.needle) ? last.hits : order
+    const out = new Int32Array(from.length)
+    let n = 0
+    for (let k = 0; k < from.length; k++) {
+      const i = from[k]
+      if (search[i].includes(needle)) out[n++] = i
+    }
+    const hits = out.subarray(0, n)
+    index.lastSearch = { order, needle, hits }
+    return hits
   }
 
   /** Build the search index now (e.g. right after a sync), so the first keystroke does not pay for it. */
@@ -278,7 +358,9 @@ export class AdminStore {
   private index(connectionId: string): UserIndex {
     const have = this.indexes.get(connectionId)
     if (have && have.version === this.version) return have
-    const rows = this.stmt('SELECT id, search FROM admin_users WHERE connection_id = ? ORDER BY name COLLATE NOCASE, id').raw(true).all(connectionId) as Array<[string, string]>
+    const rows = this.stmt('SELECT id, search FROM admin_users WHERE connection_id = ? ORDER BY name COLLATE NOCASE, id').raw(true).all(connectionId) as Array<
+      [string, string]
+    >
     const ids = new Array<string>(rows.length)
     const search = new Array<string>(rows.length)
     for (let i = 0; i < rows.length; i++) {
@@ -287,7 +369,12 @@ export class AdminStore {
     }
     const byName = new Int32Array(rows.length)
     for (let i = 0; i < rows.length; i++) byName[i] = i
-    const index: UserIndex = { version: this.version, ids, search, orders: new Map([['name:asc', byName]]) }
+    const index: UserIndex = {
+      version: this.version,
+      ids,
+      search,
+      orders: new Map([['name:asc', byName]])
+    }
     this.indexes.set(connectionId, index)
     return index
   }
@@ -342,8 +429,7 @@ export class AdminStore {
   byEmail(connectionId: string, email: string): { id: string; kind: number } | null {
     return (
       (this.db.prepare('SELECT id, kind FROM admin_users WHERE connection_id = ? AND email = ? COLLATE NOCASE LIMIT 1').get(connectionId, email.trim()) as
-        | { id: string; kind: number }
-        | undefined) ?? null
+        { id: string; kind: number } | undefined) ?? null
     )
   }
 

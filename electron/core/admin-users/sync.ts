@@ -54,7 +54,14 @@ export async function fetchUsersPage(session: Session, page: number, pageSize: n
   const r = await session
     .call<{ users?: WireUser[] }>(
       'users.get_all_ex',
-      { include_auth: true, include_activity: true, only_fields: USER_FIELDS, order_by: ['id'], page, page_size: pageSize },
+      {
+        include_auth: true,
+        include_activity: true,
+        only_fields: USER_FIELDS,
+        order_by: ['id'],
+        page,
+        page_size: pageSize
+      },
       { signal }
     )
     .catch(explainForbidden)
@@ -94,12 +101,18 @@ export interface SyncOutcome {
 }
 
 /**
- * One full sync. Users are stored page by page (one transaction each) while the next page is on its way; the
+ * One full sync. Users are collected page by page while the next page is on its way, and written in one
+ * transaction when the last page is in (AdminStore.finishUsers); the
  * rules and the pending invitations are fetched alongside. (The groups are not: \`permissions.get_user_groups\` lists
  * every member of every group, which is slow on a large organisation; the handlers refresh them afterwards.) Rows the sync did not see (removed users, withdrawn invitations, deleted
  * rules) are dropped at the end, so a second sync picks up changes and removals.
  */
-export async function syncAll(session: Session, store: AdminStore, connectionId: string, opts: { pageSize?: number; signal?: AbortSignal } = {}): Promise<SyncOutcome> {
+export async function syncAll(
+  session: Session,
+  store: AdminStore,
+  connectionId: string,
+  opts: { pageSize?: number; signal?: AbortSignal } = {}
+): Promise<SyncOutcome> {
   const started = Date.now()
   const gen = (lastGen = Math.max(started, lastGen + 1))
   const pageSize = opts.pageSize ?? DEFAULT_PAGE_SIZE
@@ -123,14 +136,27 @@ export async function syncAll(session: Session, store: AdminStore, connectionId:
       if (!more) break
     }
   } catch (e) {
+    store.abandonUsers(connectionId)
     // settle the side fetches so none rejects unobserved
     await Promise.allSettled([next, rulesP, invitesP].filter(Boolean))
     throw e
   }
-  const [rules, invites] = await Promise.all([rulesP!, invitesP!])
+  let rules: WireRule[] | null, invites: WireInvite[]
+  try {
+    ;[rules, invites] = await Promise.all([rulesP!, invitesP!])
+  } catch (e) {
+    store.abandonUsers(connectionId)
+    throw e
+  }
   const at = Date.now()
   const invitesN = store.storeInvites(connectionId, invites, gen)
   const users = store.finishUsers(connectionId, gen, at) - invitesN
   const rulesN = rules ? store.storeRules(connectionId, rules, gen, at) : 0
-  return { users, invites: invitesN, rules: rulesN, syncedAt: at, ms: at - started }
+  return {
+    users,
+    invites: invitesN,
+    rules: rulesN,
+    syncedAt: at,
+    ms: at - started
+  }
 }
