@@ -2,6 +2,7 @@
 // Pure: shared by the renderer (form, columns, filters) and the core (validation, local filtering, explainer).
 // Spec: settings-page.md "Access Rules", newer-docs-notes.md §6; API: clearml-enterprise-api.md §1.3.
 import { z } from 'zod'
+import { ADMIN_ROLES } from './admin-users'
 
 /** Every entity type the server knows (permissions.entity_type_enum). */
 export const ENTITY_TYPES = ['project', 'task', 'model', 'dataview', 'dataset', 'queue', 'app_category', 'app', 'route'] as const
@@ -233,7 +234,7 @@ export interface Explanation {
   others: number
 }
 
-export const ADMIN_ROLES = ['admin', 'root', 'system']
+export { ADMIN_ROLES }
 const rank = (p: AccessPermission | null | undefined) => (p === 'read_write' ? 2 : p === 'read' ? 1 : 0)
 
 /**

@@ -4,6 +4,9 @@ import { z } from 'zod'
 
 export type UserRole = 'admin' | 'user' | 'consumer' | 'system' | 'root' | string
 
+/** The roles that administer a workspace (the server's admin endpoints accept these). */
+export const ADMIN_ROLES: readonly string[] = ['admin', 'root', 'system']
+
 /** One row of the Users table: a member of the workspace, or a pending email invitation. */
 export interface AdminUser {
   /** The user id; for a pending invitation `invite:<email>` (it has no user yet). */

@@ -6,7 +6,6 @@
 import { ApiError, type HandlersOf, type ListQuery } from '../../../shared/api'
 import type { accessRulesMethods, ExplainResult, FacetOption } from '../../../shared/api/methods/access-rules'
 import {
-  ADMIN_ROLES,
   NOT_ADMIN_MESSAGE,
   defaultRuleName,
   disagreement,
@@ -24,6 +23,7 @@ import {
 import { ClearmlError } from '../clearml'
 import type { CoreContext } from '../context'
 import { cacheGet } from '../db'
+import { adminGuard } from '../admin-guard'
 import type { StoredConnection } from '../connections/repo'
 import { explain, fetchDirectory, fetchObjects, fetchRules, resolveResource, searchDirectory, subjectOf, type Directory } from './server'
 
@@ -56,23 +56,7 @@ export function accessRulesHandlers(ctx: CoreContext): HandlersOf<typeof accessR
   let rulesMemo: Memo<AccessRule[]> | null = null
   let dirMemo: Memo<Directory> | null = null
 
-  function connection(): StoredConnection {
-    const c = session.connection
-    if (!c) throw new ApiError('no_connection', 'No active connection. Add or activate one under Connections.')
-    return c
-  }
-  function online(what: string): StoredConnection {
-    const c = connection()
-    if (session.state !== 'online') {
-      throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Nothing was changed.`)
-    }
-    return c
-  }
-  /** A role the session knows is not an administrator's: refuse reads of the cached rules too. */
-  function refuseNonAdmin(): void {
-    const role = session.identity?.role
-    if (role && !ADMIN_ROLES.includes(role)) throw new ApiError('forbidden', NOT_ADMIN_MESSAGE, { role })
-  }
+  const { connection, online, refuseNonAdmin } = adminGuard(session, NOT_ADMIN_MESSAGE)
 
   async function rules(refresh: boolean): Promise<Memo<AccessRule[]>> {
     const conn = connection()

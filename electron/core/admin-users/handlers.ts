@@ -9,10 +9,10 @@ import type { CoreContext } from '../context'
 import { cacheGet } from '../db'
 import type { StoredConnection } from '../connections/repo'
 import { createLogger } from '../log'
+import { adminGuard } from '../admin-guard'
 import { AdminStore, INVITE_PREFIX } from './store'
 import { explainForbidden, fetchGroups, fetchInvites, syncAll, type WireGroup } from './sync'
 
-const ADMIN_ROLES = ['admin', 'root', 'system']
 /** How long the groups refresh after a sync may take (it lists every member of every group). */
 const GROUPS_TIMEOUT_MS = 60_000
 const log = createLogger('admin-users')
@@ -23,23 +23,7 @@ export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUse
   /** The running sync per connection: concurrent callers share it. */
   const running = new Map<string, Promise<SyncResult>>()
 
-  function connection(): StoredConnection {
-    const c = session.connection
-    if (!c) throw new ApiError('no_connection', 'No active connection. Add or activate one under Connections.')
-    return c
-  }
-  function online(what: string): StoredConnection {
-    const c = connection()
-    if (session.state !== 'online') {
-      throw new ApiError('offline', `The server is needed to ${what}, and it cannot be reached: ${session.reason ?? 'offline'}. Nothing was changed.`)
-    }
-    return c
-  }
-  /** A role the session knows is not an administrator's: refuse reads of the cached table too. */
-  function refuseNonAdmin(): void {
-    const role = session.identity?.role
-    if (role && !ADMIN_ROLES.includes(role)) throw new ApiError('forbidden', NOT_ADMIN_MESSAGE, { role })
-  }
+  const { connection, online, refuseNonAdmin } = adminGuard(session, NOT_ADMIN_MESSAGE)
   const cachedGroups = (connId: string): UserGroup[] => cacheGet<UserGroup[]>(db, connId, 'groups', 'list')?.value ?? []
 
   function sync(conn: StoredConnection): Promise<SyncResult> {

@@ -22,8 +22,9 @@ import { fieldError, isObject, numOrNull, requireOnline, str, strOrNull } from '
 import { credentialOps } from '../user-settings/credentials'
 import { fetchRouterTokens, generateRouterToken, revokeRouterTokens } from '../user-settings/gateway'
 import type { VaultData } from '../vaults/provisioner'
+import { adminGuard } from '../admin-guard'
+import { ADMIN_ROLES } from '../../../shared/domain/admin-users'
 
-const ADMIN_ROLES = ['admin', 'root', 'system']
 const DAY = 86_400
 const log = createLogger('service-accounts')
 
@@ -72,10 +73,7 @@ function explain(e: unknown): never {
 export function serviceAccountsHandlers(ctx: CoreContext): HandlersOf<typeof serviceAccountsMethods> {
   const { session, data } = ctx
 
-  function refuseNonAdmin(): void {
-    const role = session.identity?.role
-    if (role && !ADMIN_ROLES.includes(role)) throw new ApiError('forbidden', NOT_ADMIN_SERVICE_ACCOUNTS, { role })
-  }
+  const { refuseNonAdmin } = adminGuard(session, NOT_ADMIN_SERVICE_ACCOUNTS)
 
   async function groupsByUser(signal?: AbortSignal): Promise<Map<string, Array<{ id: string; name: string }>>> {
     const out = new Map<string, Array<{ id: string; name: string }>>()

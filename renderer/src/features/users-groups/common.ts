@@ -3,7 +3,7 @@ import { h } from 'vue'
 import { ApiError } from '@shared/api'
 import { absoluteTime, relativeTime } from '../../util/time'
 
-export const ADMIN_ROLES = ['admin', 'root', 'system']
+export { ADMIN_ROLES } from '@shared/domain/admin-users'
 
 /** The core's refusal for a non-administrator (the server's 403, explained). */
 export function isForbidden(e: unknown): boolean {

@@ -10,11 +10,9 @@ import { onTopics } from '../../../composables/loader'
 import { useServerData } from '../../../composables/serverData'
 import { useStatusStore } from '../../../stores/status'
 import { pendingJobs } from './figures'
+import { ADMIN_ROLES } from '@shared/domain/admin-users'
 
 export { pendingJobs, plural, queuedByConnection, type ConnectionQueue } from './figures'
-
-/** Roles that manage resource policies (the others read the policies that apply to them). */
-const ADMIN_ROLES = ['admin', 'root', 'system']
 
 /** How many policy details are read at once when every policy is needed. */
 const PARALLEL = 6
