@@ -126,12 +126,12 @@ export class Session {
    * `failuresBeforeOffline` such failures in a row — so one reset or stalled answer does not flip the
    * status. Going offline aborts every call still retrying.
    */
-  async call<T>(endpoint: string, data?: Record<string, unknown>, opts: { signal?: AbortSignal; impersonate?: string } = {}): Promise<T> {
+  async call<T>(endpoint: string, data?: Record<string, unknown>, opts: { signal?: AbortSignal; impersonate?: string; timeoutMs?: number } = {}): Promise<T> {
     const client = this.requireClient()
     const gen = this.generation
     const signal = opts.signal ? AbortSignal.any([opts.signal, this.liveCalls.signal]) : this.liveCalls.signal
     try {
-      const result = await client.call<T>(endpoint, data, { signal, ...(opts.impersonate && { impersonate: opts.impersonate }) })
+      const result = await client.call<T>(endpoint, data, { signal, ...(opts.impersonate && { impersonate: opts.impersonate }), ...(opts.timeoutMs && { timeoutMs: opts.timeoutMs }) })
       if (gen !== this.generation) return result
       this.transportFailures = 0
       if (this.state !== 'online') {

@@ -11,10 +11,8 @@ import type { StoredConnection } from '../connections/repo'
 import { createLogger } from '../log'
 import { adminGuard } from '../admin-guard'
 import { AdminStore, INVITE_PREFIX } from './store'
-import { explainForbidden, fetchGroups, fetchInvites, syncAll, type WireGroup } from './sync'
+import { GROUPS_TIMEOUT_MS, explainForbidden, fetchGroups, fetchInvites, syncAll, type WireGroup } from './sync'
 
-/** How long the groups refresh after a sync may take (it lists every member of every group). */
-const GROUPS_TIMEOUT_MS = 60_000
 const log = createLogger('admin-users')
 
 export function adminUsersHandlers(ctx: CoreContext): HandlersOf<typeof adminUsersMethods> {

@@ -45,8 +45,13 @@ export function groupFromWire(g: WireGroup): UserGroup {
   }
 }
 
+/**
+ * The user groups with their members. The answer lists every member of every group (the built-in Users group holds
+ * everyone: about 13 MB for 50,000 users), so it gets a longer per-request deadline than the client's default.
+ */
+export const GROUPS_TIMEOUT_MS = 60_000
 export async function fetchGroups(session: Session, signal?: AbortSignal): Promise<UserGroup[]> {
-  const r = await session.call<{ groups?: WireGroup[] }>('permissions.get_user_groups', {}, { signal }).catch(explainForbidden)
+  const r = await session.call<{ groups?: WireGroup[] }>('permissions.get_user_groups', {}, { signal, timeoutMs: GROUPS_TIMEOUT_MS }).catch(explainForbidden)
   return (r.groups ?? []).map(groupFromWire)
 }
 
