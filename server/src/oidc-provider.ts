@@ -1,6 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { escapeHtml, htmlPage, readForm } from './loopback-page'
 
 /**
  * A real, standards-compliant OpenID Provider on loopback, for tests and the demo: the maintained `oidc-provider`
@@ -40,26 +41,8 @@ export interface RunningOidcProvider {
   close(): Promise<void>
 }
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c: string) => {
-      body += c
-      if (body.length > 64 * 1024) req.destroy()
-    })
-    req.on('end', () => resolve(new URLSearchParams(body)))
-    req.on('error', reject)
-  })
-}
-
-function page(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Loopback OpenID Provider</title>
-<style>body{font-family:sans-serif;margin:2em}button{display:block;margin:.4em 0;padding:.5em 1em}</style></head><body>${html}</body></html>`)
-}
+const page = (res: ServerResponse, status: number, html: string): void => htmlPage(res, status, 'Loopback OpenID Provider', html)
 
 /** The provider's storage (sessions, grants, codes, tokens), in memory and per instance. */
 function memoryAdapter() {

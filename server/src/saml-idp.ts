@@ -1,6 +1,7 @@
 import { type KeyObject, X509Certificate, generateKeyPairSync, randomBytes, webcrypto } from 'node:crypto'
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { escapeHtml, htmlPage, readForm } from './loopback-page'
 import { SAML_BINDING, loadSamlify, withoutSamlifyWarnings } from './sso'
 
 /**
@@ -72,7 +73,6 @@ const ATTR_BASIC = 'urn:oasis:names:tc:SAML:2.0:attrname-format:basic'
 const PENDING_TTL_MS = 10 * 60 * 1000
 const VALIDITY_MS = 5 * 60 * 1000
 
-const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`)
 const pemOf = (label: string, der: Buffer) => `-----BEGIN ${label}-----\n${der.toString('base64').match(/.{1,64}/g)!.join('\n')}\n-----END ${label}-----\n`
 
 /** A self-signed X.509 v3 certificate for `key` (pkijs builds and signs it; node:crypto checks it). */
@@ -86,7 +86,9 @@ async function selfSignedCertificate(keys: { publicKey: KeyObject; privateKey: K
   const cert = new pkijs.Certificate()
   cert.version = 2
   const serial = randomBytes(16)
-  serial[0] &= 0x7f // a positive INTEGER
+  // a positive INTEGER in minimal DER: the first byte below 0x80 (no sign bit) and not 0 (no leading zero byte,
+  // which node:crypto rejects as illegal padding)
+  serial[0] = (serial[0] & 0x7f) | 0x01
   cert.serialNumber = new asn1js.Integer({ valueHex: serial })
   const name = () => [new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: commonName }) })]
   cert.subject.typesAndValues.push(...name())
@@ -106,24 +108,7 @@ async function selfSignedCertificate(keys: { publicKey: KeyObject; privateKey: K
   return pem
 }
 
-function readForm(req: IncomingMessage): Promise<URLSearchParams> {
-  return new Promise((resolve, reject) => {
-    let body = ''
-    req.setEncoding('utf8')
-    req.on('data', (c: string) => {
-      body += c
-      if (body.length > 64 * 1024) req.destroy()
-    })
-    req.on('end', () => resolve(new URLSearchParams(body)))
-    req.on('error', reject)
-  })
-}
-
-function page(res: ServerResponse, status: number, html: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' })
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><title>Loopback SAML IdP</title>
-<style>body{font-family:sans-serif;margin:2em}button{display:block;margin:.4em 0;padding:.5em 1em}</style></head><body>${html}</body></html>`)
-}
+const page = (res: ServerResponse, status: number, html: string): void => htmlPage(res, status, 'Loopback SAML IdP', html)
 
 interface PendingRequest { requestId: string; spEntityId: string; acsUrl: string; relayState: string | null; expires: number }
 
