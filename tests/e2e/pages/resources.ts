@@ -71,8 +71,14 @@ export async function dragLink(page: Page, profile: string, pool: string) {
 
 /** A link made the way a user makes it: drag, then name it in Connect Profile. */
 export async function connect(page: Page, profile: string, pool: string, linkName: string) {
-  await dragLink(page, profile, pool)
   const dialog = page.getByTestId('connect-dialog')
+  // A drag under heavy load can end before the editor has followed the pointer onto the pool (the handles are read
+  // once, before the move): then nothing opens, as for a person whose drop missed, and the drag is made again.
+  for (let attempt = 1; ; attempt++) {
+    await dragLink(page, profile, pool)
+    const opened = await dialog.waitFor({ state: 'visible', timeout: 5000 }).then(() => true, () => false)
+    if (opened || attempt === 3) break
+  }
   await expect(dialog).toBeVisible()
   await expect(dialog.getByTestId('connect-pool-name')).toHaveText(pool)
   await dialog.getByTestId('link-name').fill(linkName)
